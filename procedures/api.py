@@ -1,0 +1,118 @@
+"""The JSON API: POST /api/v1/assessments (contract.md) and read-only lists for integrations.
+
+The assessment endpoint is exempt from CSRF because it is a cookie-less JSON API used by outside
+tools: it reads no session or cookie and changes no server state, so a forged cross-site request
+could gain nothing. Every other view keeps Django's CSRF protection.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+
+from .selectors import published_knowledge_base
+from .triage import Assessment, assess
+from .validation import parse_answers
+
+
+def _errors(status: int, errors: dict[str, list[str]]) -> JsonResponse:
+    return JsonResponse({"errors": errors}, status=status)
+
+
+def assessment_json(result: Assessment) -> dict:
+    """The contract's response body."""
+    return {
+        "urgency": result.urgency,
+        "urgency_label": result.urgency_label,
+        "guidance": result.guidance,
+        "complications": [
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "score": c.score,
+                "urgency": c.urgency,
+                "matched_symptoms": list(c.matched_symptoms),
+                "explanation": c.explanation,
+            }
+            for c in result.complications
+        ],
+        "expected_effects": [
+            {"slug": e.slug, "name": e.name, "usual_duration": e.usual_duration} for e in result.expected_effects
+        ],
+        "red_flags": list(result.red_flags),
+        "knowledge_base_version": result.knowledge_base_version,
+        "engine_version": result.engine_version,
+    }
+
+
+def _read_limited_body(request: HttpRequest, limit: int) -> bytes | None:
+    """The body, or None when it is larger than `limit` (checked without trusting headers)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    body = request.read(limit + 1)
+    return None if len(body) > limit else body
+
+
+@csrf_exempt
+def assessments(request: HttpRequest) -> JsonResponse:
+    if request.method != "POST":
+        response = _errors(405, {"method": ["Use POST with a JSON body."]})
+        response["Allow"] = "POST"
+        return response
+    body = _read_limited_body(request, settings.API_MAX_BODY_BYTES)
+    if body is None:
+        return _errors(413, {"body": [f"The body is larger than {settings.API_MAX_BODY_BYTES // 1024} KiB."]})
+    if not body.strip():
+        return _errors(400, {"body": ["The body is empty; send a JSON object."]})
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _errors(400, {"body": ["The body must be UTF-8 encoded JSON."]})
+    except RecursionError:
+        return _errors(400, {"body": ["The JSON is nested too deeply."]})
+    except ValueError as exc:
+        return _errors(400, {"body": [f"The body is not valid JSON: {exc}"]})
+    kb = published_knowledge_base()
+    if not kb.procedures:
+        return _errors(503, {"knowledge_base": ["No knowledge base is published yet."]})
+    answers, errors = parse_answers(kb, payload)
+    if answers is None:
+        return _errors(400, errors)
+    return JsonResponse(assessment_json(assess(kb, answers)))
+
+
+@require_GET
+def procedure_list(request: HttpRequest) -> JsonResponse:
+    kb = published_knowledge_base()
+    return JsonResponse(
+        {
+            "knowledge_base_version": kb.version,
+            "procedures": [
+                {"slug": p.slug, "name": p.name.en, "name_es": p.name.es, "aliases": list(p.aliases), "kind": p.kind}
+                for p in sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
+            ],
+        }
+    )
+
+
+@require_GET
+def symptom_list(request: HttpRequest) -> JsonResponse:
+    kb = published_knowledge_base()
+    return JsonResponse(
+        {
+            "knowledge_base_version": kb.version,
+            "symptoms": [
+                {"slug": s.slug, "label": s.label.en, "label_es": s.label.es, "group": s.group}
+                for s in sorted(kb.symptoms.values(), key=lambda s: (s.position, s.slug))
+            ],
+            "areas": [{"slug": a.slug, "name": a.name.en, "name_es": a.name.es} for a in kb.areas.values()],
+        }
+    )

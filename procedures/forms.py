@@ -1,0 +1,146 @@
+"""The questionnaire's three steps. Choices come from the published knowledge-base snapshot."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .triage import KnowledgeBase
+from .validation import MAX_DAYS
+
+TREND_CHOICES = [
+    ("improving", _("Getting better")),
+    ("unchanged", _("About the same")),
+    ("worsening", _("Getting worse")),
+    ("", _("Not sure")),
+]
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False  # the template owns the <form>, its CSRF token and buttons
+    helper.disable_csrf = True
+    return helper
+
+
+class EmergencyScreenForm(forms.Form):
+    """Step 1: the red flags, with an explicit "none of these" (as NHS 111 online does)."""
+
+    red_flags = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Do you have any of these right now?"),
+    )
+    none_of_these = forms.BooleanField(required=False, label=_("None of these"))
+
+    def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["red_flags"].choices = [
+            (slug, kb.symptoms[slug].label.get(language)) for slug in kb.emergency_screen_symptoms()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        flags = cleaned.get("red_flags") or []
+        none = cleaned.get("none_of_these")
+        if flags and none:
+            raise forms.ValidationError(
+                _("You ticked a symptom and also “None of these”. Please choose one or the other."),
+                code="both",
+            )
+        if not flags and not none:
+            raise forms.ValidationError(_("Please tick any symptom you have, or tick “None of these”."), code="empty")
+        return cleaned
+
+
+class TreatmentForm(forms.Form):
+    """Step 2: which treatment, when, and where on the body."""
+
+    procedure = forms.ChoiceField(label=_("Which treatment did you have?"), widget=forms.RadioSelect)
+    treatment_date = forms.DateField(
+        required=False,
+        label=_("Date of treatment"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Or fill in how many days ago, below."),
+    )
+    days_ago = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_DAYS,
+        label=_("How many days ago? (0 = today)"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    area = forms.ChoiceField(required=False, label=_("Which part of the body was treated?"))
+
+    def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+        procedures = sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
+        self.fields["procedure"].choices = [
+            (p.slug, f"{p.name.get(language)} ({', '.join(p.aliases)})" if p.aliases else p.name.get(language))
+            for p in procedures
+        ]
+        self.fields["area"].choices = [("", _("Not sure / rather not say"))] + [
+            (a.slug, a.name.get(language)) for a in kb.areas.values()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        date = cleaned.get("treatment_date")
+        days = cleaned.get("days_ago")
+        if self.errors:
+            return cleaned
+        today = timezone.localdate()
+        if date is not None:
+            if date > today:
+                self.add_error("treatment_date", _("The date cannot be in the future."))
+                return cleaned
+            from_date = (today - date).days
+            if from_date > MAX_DAYS:
+                self.add_error("treatment_date", _("Please give a date in the last 10 years."))
+                return cleaned
+            if days is not None and days != from_date:
+                self.add_error(
+                    "days_ago",
+                    _("This does not match the date (that was %(days)s days ago). Please fix one of them.")
+                    % {"days": from_date},
+                )
+                return cleaned
+            days = from_date
+        if days is None:
+            self.add_error("days_ago", _("Please give the date of treatment or how many days ago it was."))
+            return cleaned
+        cleaned["days"] = days
+        return cleaned
+
+
+class SymptomsForm(forms.Form):
+    """Step 3: what the patient notices now, and how it is going."""
+
+    symptoms = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    trend = forms.ChoiceField(
+        required=False,
+        choices=TREND_CHOICES,
+        widget=forms.RadioSelect,
+        label=_("Overall, are your symptoms…"),
+    )
+    nothing_to_report = forms.BooleanField(required=False, label=_("I have none of these"))
+
+    def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["symptoms"].choices = [(s.slug, s.label.get(language)) for s in kb.symptoms.values()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("symptoms") and not cleaned.get("nothing_to_report"):
+            raise forms.ValidationError(
+                _("Please tick at least one symptom, or tick “I have none of these”."), code="empty"
+            )
+        if cleaned.get("symptoms") and cleaned.get("nothing_to_report"):
+            raise forms.ValidationError(
+                _("You ticked symptoms and also “I have none of these”. Please choose one or the other."),
+                code="both",
+            )
+        return cleaned

@@ -1,0 +1,443 @@
+"""The clinical knowledge base as staff edit it (the "working copy").
+
+Patients never read these tables directly: publishing freezes them into a
+`KnowledgeBaseRelease`, and the triage engine runs on a snapshot of the latest release. Every
+content row has a slug (or a pair of slugs) as natural key, so fixtures and releases load on any
+database, and a review status so that staff can see what has not been published yet.
+
+Procedure-specific facts (onset window, frequency, evidence grade) live on the link between a
+procedure and a complication; a complication shared by many procedures is a single row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Level(models.TextChoices):
+    """Urgency levels, lowest first (the contract's values)."""
+
+    SELF_CARE = "self_care", _("Self-care")
+    SOON = "soon", _("Soon")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency")
+
+
+class EvidenceGrade(models.TextChoices):
+    A = "A", _("A: regulatory or peer-reviewed")
+    B = "B", _("B: professional summary or textbook")
+    C = "C", _("C: clinic or consumer page")
+    D = "D", _("D: unreliable, cited only to say so")
+
+
+class FrequencyBand(models.TextChoices):
+    COMMON = "common", _("Common")
+    UNCOMMON = "uncommon", _("Uncommon")
+    RARE = "rare", _("Rare")
+    VERY_RARE = "very_rare", _("Very rare")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ContentStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class SymptomGroup(models.TextChoices):
+    SKIN = "skin", _("Skin")
+    SHAPE = "shape", _("Shape and lumps")
+    PAIN = "pain", _("Pain")
+    NERVES = "nerves", _("Nerves and muscles")
+    EYES = "eyes", _("Eyes")
+    BREATHING = "breathing", _("Breathing and swallowing")
+    WHOLE_BODY = "whole body", _("Whole body")
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class ReviewedContent(models.Model):
+    """Review state and provenance shared by every content model."""
+
+    status = models.CharField(max_length=16, choices=ContentStatus.choices, default=ContentStatus.DRAFT, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Clinician who last reviewed this content."),
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Fingerprint of the values last loaded from fixtures/; a row whose values no longer match
+    # it has been edited by staff, and the loader leaves it alone (see load_knowledge_base).
+    loaded_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Source(ReviewedContent):
+    code = models.CharField(max_length=16, unique=True, help_text=_("As in the clinical brief, e.g. S7."))
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500, blank=True)
+    grade = models.CharField(max_length=1, choices=EvidenceGrade.choices)
+
+    history = HistoricalRecords()
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def natural_key(self):
+        return (self.code,)
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.grade}): {self.title}"
+
+
+class Area(ReviewedContent):
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    name_es = models.CharField("name (Spanish)", max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Symptom(ReviewedContent):
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=200, help_text=_("In the patient's words."))
+    label_es = models.CharField("label (Spanish)", max_length=200)
+    group = models.CharField(max_length=20, choices=SymptomGroup.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.slug})"
+
+
+class Procedure(ReviewedContent):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=150)
+    name_es = models.CharField("name (Spanish)", max_length=150)
+    aliases = models.TextField(blank=True, help_text=_("Brand and other names patients know, one per line."))
+    kind = models.CharField(max_length=60, blank=True)
+    description = models.TextField()
+    description_es = models.TextField("description (Spanish)")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Complication(ReviewedContent):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    name_es = models.CharField("name (Spanish)", max_length=200)
+    summary = models.TextField(help_text=_("What it is, in plain words."))
+    summary_es = models.TextField("summary (Spanish)")
+    what_to_do = models.TextField(help_text=_("What the patient should do now."))
+    what_to_do_es = models.TextField("what to do (Spanish)")
+    self_care = models.TextField(blank=True, help_text=_("Care at home while waiting, if any."))
+    self_care_es = models.TextField("self-care (Spanish)", blank=True)
+    escalation = models.TextField(help_text=_("What would make it more urgent."))
+    escalation_es = models.TextField("escalation (Spanish)")
+    evidence_note = models.TextField(blank=True, help_text=_("Honest word on weak evidence."))
+    evidence_note_es = models.TextField("evidence note (Spanish)", blank=True)
+    default_urgency = models.CharField(max_length=16, choices=Level.choices)
+    cross_cutting = models.BooleanField(
+        default=False, help_text=_("Applies to every procedure (red flags such as sepsis).")
+    )
+    default_onset_min_days = models.PositiveIntegerField(default=0)
+    default_onset_max_days = models.PositiveIntegerField(null=True, blank=True)
+    typical_areas = models.ManyToManyField(Area, blank=True, related_name="+")
+    sources = models.ManyToManyField(Source, related_name="complications")
+
+    history = HistoricalRecords(m2m_fields=[typical_areas, sources])
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self) -> None:
+        check_window(self.default_onset_min_days, self.default_onset_max_days, "default_onset")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def check_window(minimum: int | None, maximum: int | None, prefix: str) -> None:
+    if minimum is not None and maximum is not None and minimum > maximum:
+        raise ValidationError({f"{prefix}_max_days": _("The latest day cannot be before the earliest day.")})
+
+
+class ProcedureComplicationManager(models.Manager):
+    def get_by_natural_key(self, procedure, complication):
+        return self.get(procedure__slug=procedure, complication__slug=complication)
+
+
+class ProcedureComplication(ReviewedContent):
+    """A complication as it applies to one procedure: when it starts, how often, how sure."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="links")
+    complication = models.ForeignKey(Complication, on_delete=models.CASCADE, related_name="links")
+    onset_min_days = models.PositiveIntegerField(help_text=_("Earliest usual onset, days after treatment."))
+    onset_max_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Latest usual onset; empty = no upper limit.")
+    )
+    frequency = models.CharField(max_length=300, blank=True)
+    frequency_band = models.CharField(max_length=16, choices=FrequencyBand.choices, default=FrequencyBand.UNKNOWN)
+    evidence_grade = models.CharField(max_length=1, choices=EvidenceGrade.choices)
+    urgency = models.CharField(max_length=16, choices=Level.choices)
+    note = models.TextField(blank=True)
+    note_es = models.TextField("note (Spanish)", blank=True)
+
+    history = HistoricalRecords()
+    objects = ProcedureComplicationManager()
+
+    class Meta:
+        ordering = ["procedure", "complication"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "complication"], name="unique_procedure_link")]
+        verbose_name = "procedure–complication link"
+
+    def natural_key(self):
+        return (self.procedure.slug, self.complication.slug)
+
+    natural_key.dependencies = ["procedures.procedure", "procedures.complication"]
+
+    def clean(self) -> None:
+        check_window(self.onset_min_days, self.onset_max_days, "onset")
+
+    def __str__(self) -> str:
+        return f"{self.procedure.slug} → {self.complication.slug}"
+
+
+class WarningSignManager(models.Manager):
+    def get_by_natural_key(self, complication, symptom):
+        return self.get(complication__slug=complication, symptom__slug=symptom)
+
+
+class WarningSign(ReviewedContent):
+    """A symptom that points to a complication, and the level it forces when present."""
+
+    complication = models.ForeignKey(Complication, on_delete=models.CASCADE, related_name="warning_signs")
+    symptom = models.ForeignKey(Symptom, on_delete=models.PROTECT, related_name="warning_signs")
+    weight = models.FloatField(
+        validators=[MinValueValidator(0.01), MaxValueValidator(1.0)],
+        help_text=_("How strongly it points here: 1 = nearly proves it, 0.1 = weak and common."),
+    )
+    urgency = models.CharField(max_length=16, choices=Level.choices)
+    except_procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="+", help_text=_("Procedures where this sign does not apply.")
+    )
+
+    history = HistoricalRecords(m2m_fields=[except_procedures])
+    objects = WarningSignManager()
+
+    class Meta:
+        ordering = ["complication", "-weight"]
+        constraints = [models.UniqueConstraint(fields=["complication", "symptom"], name="unique_warning_sign")]
+
+    def natural_key(self):
+        return (self.complication.slug, self.symptom.slug)
+
+    natural_key.dependencies = ["procedures.complication", "procedures.symptom"]
+
+    def __str__(self) -> str:
+        return f"{self.symptom.slug} → {self.complication.slug} ({self.urgency})"
+
+
+class CombinationRule(ReviewedContent):
+    """Symptoms that together force a level: every clause needs one of its symptoms."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    complication = models.ForeignKey(Complication, on_delete=models.CASCADE, related_name="rules")
+    urgency = models.CharField(max_length=16, choices=Level.choices)
+    explanation = models.TextField(help_text=_("Shown to the patient when the rule fires."))
+    explanation_es = models.TextField("explanation (Spanish)")
+    procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="+", help_text=_("Empty = every procedure.")
+    )
+    except_procedures = models.ManyToManyField(Procedure, blank=True, related_name="+")
+    areas = models.ManyToManyField(Area, blank=True, related_name="+", help_text=_("Empty = any area."))
+    min_day = models.PositiveIntegerField(null=True, blank=True)
+    max_day = models.PositiveIntegerField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[procedures, except_procedures, areas])
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self) -> None:
+        if self.min_day is not None and self.max_day is not None and self.min_day > self.max_day:
+            raise ValidationError({"max_day": _("The latest day cannot be before the earliest day.")})
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RuleClauseManager(models.Manager):
+    def get_by_natural_key(self, rule, position):
+        return self.get(rule__slug=rule, position=position)
+
+
+class RuleClause(ReviewedContent):
+    """One "any of these symptoms" part of a combination rule."""
+
+    rule = models.ForeignKey(CombinationRule, on_delete=models.CASCADE, related_name="clauses")
+    position = models.PositiveSmallIntegerField()
+    symptoms = models.ManyToManyField(Symptom, related_name="+")
+
+    history = HistoricalRecords(m2m_fields=[symptoms])
+    objects = RuleClauseManager()
+
+    class Meta:
+        ordering = ["rule", "position"]
+        constraints = [models.UniqueConstraint(fields=["rule", "position"], name="unique_rule_clause")]
+
+    def natural_key(self):
+        return (self.rule.slug, self.position)
+
+    natural_key.dependencies = ["procedures.combinationrule"]
+
+    def __str__(self) -> str:
+        return f"{self.rule.slug} #{self.position}"
+
+
+class ExpectedEffectManager(models.Manager):
+    def get_by_natural_key(self, procedure, slug):
+        return self.get(procedure__slug=procedure, slug=slug)
+
+
+class ExpectedEffect(ReviewedContent):
+    """What is normal after a procedure, for how long, and what applies after that."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="expected_effects")
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    name_es = models.CharField("name (Spanish)", max_length=200)
+    description = models.TextField()
+    description_es = models.TextField("description (Spanish)")
+    symptoms = models.ManyToManyField(Symptom, related_name="expected_effects")
+    normal_until_day = models.PositiveIntegerField(help_text=_("Last day on which it is still normal."))
+    worst_by_day = models.PositiveIntegerField(
+        default=0, help_text=_("Day by which it is usually at its worst; worsening after it is not normal.")
+    )
+    level_after = models.CharField(
+        max_length=16,
+        choices=Level.choices,
+        default=Level.SOON,
+        help_text=_("Level once the normal duration has passed."),
+    )
+    becomes = models.ForeignKey(
+        Complication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("What it may mean when it lasts too long."),
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords(m2m_fields=[symptoms, sources])
+    objects = ExpectedEffectManager()
+
+    class Meta:
+        ordering = ["procedure", "position"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "slug"], name="unique_expected_effect")]
+
+    def natural_key(self):
+        return (self.procedure.slug, self.slug)
+
+    natural_key.dependencies = ["procedures.procedure"]
+
+    def clean(self) -> None:
+        known = self.worst_by_day is not None and self.normal_until_day is not None
+        if known and self.worst_by_day > self.normal_until_day:
+            raise ValidationError({"worst_by_day": _("The worst day cannot be after the last normal day.")})
+
+    def __str__(self) -> str:
+        return f"{self.procedure.slug}: {self.name}"
+
+
+class KnowledgeBaseRelease(models.Model):
+    """A published, frozen copy of the whole knowledge base: what patients are assessed on.
+
+    Every process keeps the snapshot of the newest release in memory and asks the database for
+    the newest version number before each assessment, so a release made on one server reaches
+    every worker on every server at its next request.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    content_hash = models.CharField(max_length=64)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-version"]
+
+    @property
+    def label(self) -> str:
+        return f"{self.version}-{self.content_hash[:8]}"
+
+    def __str__(self) -> str:
+        return f"Release {self.label}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import api, views
+
+app_name = "procedures"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("check/", views.emergency_screen, name="screen"),
+    path("check/treatment/", views.treatment_step, name="treatment"),
+    path("check/symptoms/", views.symptoms_step, name="symptoms"),
+    path("check/result/", views.result, name="result"),
+    path("check/emergency/", views.emergency_result, name="emergency"),
+    path("check/restart/", views.restart, name="restart"),
+    path("api/v1/assessments", api.assessments, name="api-assessments"),
+    path("api/v1/procedures", api.procedure_list, name="api-procedures"),
+    path("api/v1/symptoms", api.symptom_list, name="api-symptoms"),
+]

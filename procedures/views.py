@@ -1,0 +1,203 @@
+"""The patient questionnaire: emergency screen, treatment, symptoms, result.
+
+Answers live in the server-side session, never in a URL. Every step is POST-redirect-GET, so
+back, forward and refresh show the saved answers and never resubmit; the result is recomputed
+from the saved answers on each view, which makes a refresh harmless.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .forms import EmergencyScreenForm, SymptomsForm, TreatmentForm
+from .presentation import result_context, symptom_groups
+from .selectors import published_knowledge_base
+from .triage import Answers, assess
+
+SESSION_KEY = "check"
+STEPS = ("screen", "treatment", "symptoms")
+
+
+def _language() -> str:
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+def _answers(request: HttpRequest) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _save(request: HttpRequest, step: str, data: dict) -> None:
+    answers = dict(_answers(request))
+    answers[step] = data
+    # A changed earlier step invalidates nothing the patient typed later, so later steps stay.
+    request.session[SESSION_KEY] = answers
+
+
+def _missing_step(request: HttpRequest, upto: str) -> str | None:
+    """The first step before `upto` that has no answer yet."""
+    answers = _answers(request)
+    for step in STEPS[: STEPS.index(upto)]:
+        if step not in answers:
+            return step
+    return None
+
+
+_STEP_URLS = {"screen": "procedures:screen", "treatment": "procedures:treatment", "symptoms": "procedures:symptoms"}
+
+
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    return render(request, "procedures/unavailable.html", status=503)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "procedures/home.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def emergency_screen(request: HttpRequest) -> HttpResponse:
+    kb = published_knowledge_base()
+    if not kb.procedures:
+        return _unavailable(request)
+    saved = _answers(request).get("screen")
+    if request.method == "POST":
+        form = EmergencyScreenForm(request.POST, kb=kb, language=_language())
+        if form.is_valid():
+            flags = form.cleaned_data["red_flags"]
+            _save(request, "screen", {"red_flags": flags, "none": not flags})
+            return redirect("procedures:emergency" if flags else "procedures:treatment")
+    else:
+        initial = {"red_flags": saved["red_flags"], "none_of_these": saved["none"]} if saved else None
+        form = EmergencyScreenForm(initial=initial, kb=kb, language=_language())
+    return render(request, "procedures/screen.html", {"form": form, "step": 1})
+
+
+@never_cache
+def emergency_result(request: HttpRequest) -> HttpResponse:
+    kb = published_knowledge_base()
+    flags = (_answers(request).get("screen") or {}).get("red_flags") or []
+    if not flags:
+        return redirect("procedures:screen")
+    language = _language()
+    labels = [kb.symptoms[s].label.get(language) for s in flags if s in kb.symptoms]
+    return render(request, "procedures/emergency.html", {"flags": labels})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def treatment_step(request: HttpRequest) -> HttpResponse:
+    kb = published_knowledge_base()
+    if not kb.procedures:
+        return _unavailable(request)
+    if missing := _missing_step(request, "treatment"):
+        return redirect(_STEP_URLS[missing])
+    language = _language()
+    if request.method == "POST":
+        form = TreatmentForm(request.POST, kb=kb, language=language)
+        if form.is_valid():
+            data = form.cleaned_data
+            _save(
+                request,
+                "treatment",
+                {
+                    "procedure": data["procedure"],
+                    "days": data["days"],
+                    "treatment_date": data["treatment_date"].isoformat() if data["treatment_date"] else None,
+                    "days_ago": data["days_ago"],
+                    "area": data["area"] or None,
+                },
+            )
+            return redirect("procedures:symptoms")
+    else:
+        saved = _answers(request).get("treatment")
+        initial = (
+            {
+                "procedure": saved["procedure"],
+                "treatment_date": saved.get("treatment_date"),
+                "days_ago": saved.get("days_ago"),
+                "area": saved.get("area") or "",
+            }
+            if saved
+            else None
+        )
+        form = TreatmentForm(initial=initial, kb=kb, language=language)
+    return render(request, "procedures/treatment.html", {"form": form, "step": 2})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def symptoms_step(request: HttpRequest) -> HttpResponse:
+    kb = published_knowledge_base()
+    if not kb.procedures:
+        return _unavailable(request)
+    if missing := _missing_step(request, "symptoms"):
+        return redirect(_STEP_URLS[missing])
+    language = _language()
+    treatment = _answers(request)["treatment"]
+    if treatment["procedure"] not in kb.procedures:
+        return redirect("procedures:treatment")
+    if request.method == "POST":
+        form = SymptomsForm(request.POST, kb=kb, language=language)
+        if form.is_valid():
+            _save(
+                request,
+                "symptoms",
+                {"symptoms": form.cleaned_data["symptoms"], "trend": form.cleaned_data["trend"] or None},
+            )
+            return redirect("procedures:result")
+    else:
+        saved = _answers(request).get("symptoms")
+        initial = (
+            {
+                "symptoms": saved["symptoms"],
+                "trend": saved["trend"] or "",
+                "nothing_to_report": not saved["symptoms"],
+            }
+            if saved
+            else None
+        )
+        form = SymptomsForm(initial=initial, kb=kb, language=language)
+    selected = set(form["symptoms"].value() or [])
+    groups = symptom_groups(kb, treatment["procedure"], language, selected)
+    procedure_name = kb.procedures[treatment["procedure"]].name.get(language)
+    return render(
+        request,
+        "procedures/symptoms.html",
+        {"form": form, "groups": groups, "step": 3, "procedure_name": procedure_name},
+    )
+
+
+@never_cache
+def result(request: HttpRequest) -> HttpResponse:
+    kb = published_knowledge_base()
+    if not kb.procedures:
+        return _unavailable(request)
+    missing = _missing_step(request, "symptoms")
+    if missing is None and "symptoms" not in _answers(request):
+        missing = "symptoms"
+    if missing:
+        return redirect(_STEP_URLS[missing])
+    saved = _answers(request)
+    treatment, reported = saved["treatment"], saved["symptoms"]
+    if treatment["procedure"] not in kb.procedures:
+        return redirect("procedures:treatment")
+    language = _language()
+    answers = Answers(
+        procedure=treatment["procedure"],
+        days_since_treatment=treatment["days"],
+        symptoms=frozenset(s for s in reported["symptoms"] if s in kb.symptoms),
+        trend=reported["trend"],
+        area=treatment.get("area"),
+    )
+    assessment = assess(kb, answers, language=language)
+    return render(request, "procedures/result.html", result_context(kb, answers, assessment, language))
+
+
+@require_POST
+def restart(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    return redirect("procedures:screen")

@@ -1,0 +1,14 @@
+"""URL configuration: the patient questionnaire, the JSON API and the staff admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "symptomcheck: clinic staff"
+admin.site.site_title = "symptomcheck staff"
+admin.site.index_title = "Clinical content and follow-up"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("procedures.urls")),
+]
