@@ -7,11 +7,15 @@ request and reused by the printable summary.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .forms import TREND_CHOICES
 from .models import SymptomGroup
 from .triage import Answers, Assessment, KnowledgeBase
+from .triage.knowledge import Procedure
 
 LEVEL_ICONS = {"emergency": "⛑", "urgent": "⚠", "soon": "☎", "self_care": "✓"}
 
@@ -71,7 +75,87 @@ def symptom_groups(kb: KnowledgeBase, procedure_slug: str, language: str, select
     return [group for _, group in groups]
 
 
-def result_context(kb: KnowledgeBase, answers: Answers, assessment: Assessment, language: str) -> dict:
+@dataclass(frozen=True)
+class TimelineBar:
+    name: str
+    description: str
+    until: int
+    width: float  # percent of the axis, from day 0
+    reported: bool
+    overdue: bool  # reported and still there after the day it usually settles
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The procedure's expected effects as bars over the days after treatment, today marked."""
+
+    day: int
+    axis_max: int
+    today_at: float  # percent of the axis
+    ticks: tuple[tuple[int, float], ...]  # (day, percent)
+    bars: tuple[TimelineBar, ...]
+
+
+# Tick spacings a patient reads easily: days, then weeks, then months.
+_TICK_STEPS = (1, 2, 7, 14, 28, 30, 60, 90, 180, 365)
+_MAX_TICKS = 6
+_MIN_BAR = 1.5  # percent, so an effect that is gone the same day still shows as a sliver
+
+
+def _axis(longest: int) -> tuple[int, int]:
+    """A round axis length that covers `longest` days, and its tick spacing."""
+    need = max(longest, 1)
+    for step in _TICK_STEPS:
+        if -(-need // step) <= _MAX_TICKS:
+            return -(-need // step) * step, step
+    step = _TICK_STEPS[-1] * (-(-need // (_TICK_STEPS[-1] * _MAX_TICKS)))
+    return -(-need // step) * step, step
+
+
+def recovery_timeline(procedure: Procedure, day: int, reported: frozenset[str], language: str) -> Timeline | None:
+    """Bars from day 0 to each expected effect's `normal_until_day`, shortest first.
+
+    The axis always reaches today, so a patient past every bar sees today beyond them.
+    """
+    effects = sorted(procedure.expected_effects, key=lambda e: (e.normal_until_day, e.slug))
+    if not effects:
+        return None
+    axis_max, step = _axis(max([e.normal_until_day for e in effects] + [day]))
+
+    def at(value: int) -> float:
+        return round(100 * value / axis_max, 2)
+
+    bars = []
+    for e in effects:
+        has_it = bool(e.symptoms & reported)
+        bars.append(
+            TimelineBar(
+                name=e.name.get(language),
+                description=e.description.get(language),
+                until=e.normal_until_day,
+                width=max(at(e.normal_until_day), _MIN_BAR),
+                reported=has_it,
+                overdue=has_it and day > e.normal_until_day,
+            )
+        )
+    return Timeline(
+        day=day,
+        axis_max=axis_max,
+        today_at=at(day),
+        ticks=tuple((d, at(d)) for d in range(0, axis_max + 1, step)),
+        bars=tuple(bars),
+    )
+
+
+def result_context(
+    kb: KnowledgeBase,
+    answers: Answers,
+    assessment: Assessment,
+    language: str,
+    *,
+    checked_at: datetime | None = None,
+    treatment_date: date | None = None,
+) -> dict:
     procedure = kb.procedures[answers.procedure]
     listed = [kb.complications[c.slug] for c in assessment.complications[:3]]
     change_advice = [c.escalation.get(language) for c in listed if c.escalation.get(language)]
@@ -87,6 +171,10 @@ def result_context(kb: KnowledgeBase, answers: Answers, assessment: Assessment, 
         "day": answers.days_since_treatment,
         "area_name": kb.areas[answers.area].name.get(language) if answers.area in kb.areas else None,
         "trend": answers.trend,
+        "trend_label": str(dict(TREND_CHOICES).get(answers.trend or "", "")),
+        "treatment_date": treatment_date,
+        "checked_at": checked_at or timezone.localtime(),
+        "timeline": recovery_timeline(procedure, answers.days_since_treatment, answers.symptoms, language),
         "reported": [
             kb.symptoms[s].label.get(language) for s in sorted(answers.symptoms, key=lambda s: kb.symptoms[s].position)
         ],

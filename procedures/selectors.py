@@ -203,7 +203,7 @@ def reviewed_knowledge_base_data() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Cached:
-    version: int
+    stamp: tuple[int, str]  # (version, content hash): a rolled-back and re-made version differs
     snapshot: KnowledgeBase
 
 
@@ -219,19 +219,19 @@ def published_knowledge_base() -> KnowledgeBase:
     load the release when it is not. Returns an empty snapshot when nothing is published yet.
     """
     global _cache
-    newest = KnowledgeBaseRelease.objects.order_by("-version").values_list("version", flat=True).first()
-    cached = _cache
+    newest = KnowledgeBaseRelease.objects.order_by("-version").values_list("version", "content_hash").first()
     if newest is None:
         return _EMPTY
-    if cached is not None and cached.version == newest:
+    cached = _cache
+    if cached is not None and cached.stamp == newest:
         return cached.snapshot
     with _lock:
         cached = _cache
-        if cached is not None and cached.version == newest:
+        if cached is not None and cached.stamp == newest:
             return cached.snapshot
-        release = KnowledgeBaseRelease.objects.only("version", "content_hash", "data").get(version=newest)
+        release = KnowledgeBaseRelease.objects.get(version=newest[0])
         snapshot = KnowledgeBase.from_dict(release.data, version=release.label)
-        _cache = _Cached(release.version, snapshot)
+        _cache = _Cached((release.version, release.content_hash), snapshot)
         return snapshot
 
 

@@ -7,6 +7,8 @@ from the saved answers on each view, which makes a refresh harmless.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -194,7 +196,9 @@ def result(request: HttpRequest) -> HttpResponse:
         area=treatment.get("area"),
     )
     assessment = assess(kb, answers, language=language)
-    return render(request, "procedures/result.html", result_context(kb, answers, assessment, language))
+    treated_on = date.fromisoformat(treatment["treatment_date"]) if treatment.get("treatment_date") else None
+    context = result_context(kb, answers, assessment, language, treatment_date=treated_on)
+    return render(request, "procedures/result.html", context)
 
 
 @require_POST

@@ -1,0 +1,48 @@
+# symptomcheck: the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Development defaults; production sets DJANGO_SECRET_KEY and leaves DJANGO_DEBUG unset.
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run setup install migrate load test test-browser lint check audit benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-browser.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-browser.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+
+load: migrate
+	$(DEV_ENV) $(BIN)/python manage.py load_knowledge_base
+
+setup: load
+
+## Set everything up and serve the app on http://127.0.0.1:$(PORT)
+run: setup
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## Run the whole test suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
+test: install
+	$(DEV_ENV) $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+audit: load
+	$(DEV_ENV) $(BIN)/python manage.py audit_vignettes tests/vignettes/suite.json ../shared/vignettes/public.json
+
+benchmark: load
+	$(DEV_ENV) $(BIN)/python benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

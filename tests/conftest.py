@@ -1,0 +1,33 @@
+"""Shared test set-up.
+
+The real knowledge base (fixtures/knowledge_base/) is loaded and published once per test
+session into the test database; each test then runs inside a transaction that is rolled back.
+Engine tests that need no database build small knowledge bases in code (tests/kb_builders.py).
+"""
+
+import pytest
+from django.core.management import call_command
+
+from procedures.selectors import forget_cached_knowledge_base
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_knowledge_base", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _cold_snapshot_cache():
+    """Each test starts without a cached snapshot, so one test's release cannot leak into another."""
+    forget_cached_knowledge_base()
+    yield
+    forget_cached_knowledge_base()
+
+
+@pytest.fixture
+def kb(db):
+    """The published real knowledge base, as the engine sees it."""
+    from procedures.selectors import published_knowledge_base
+
+    return published_knowledge_base()

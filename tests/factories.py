@@ -1,0 +1,122 @@
+"""factory_boy factories for content rows and staff users (unit-test data is built in code)."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from procedures import models
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@clinic.example")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    is_staff = True
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Source
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"T{n}")
+    title = "Test source"
+    grade = "A"
+    status = "published"
+
+
+class SymptomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Symptom
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"test-symptom-{n}")
+    label = factory.LazyAttribute(lambda s: s.slug.replace("-", " ").capitalize())
+    label_es = factory.LazyAttribute(lambda s: f"{s.label} (es)")
+    group = "skin"
+    status = "published"
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Procedure
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"test-procedure-{n}")
+    name = factory.LazyAttribute(lambda p: p.slug.replace("-", " ").title())
+    name_es = factory.LazyAttribute(lambda p: f"{p.name} (es)")
+    aliases = "Test Brand"
+    description = "A test procedure."
+    description_es = "Un procedimiento de prueba."
+    status = "published"
+
+
+class ComplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Complication
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"test-complication-{n}")
+    name = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").capitalize())
+    name_es = factory.LazyAttribute(lambda c: f"{c.name} (es)")
+    summary = "What it is."
+    summary_es = "Qué es."
+    what_to_do = "Call the clinic."
+    what_to_do_es = "Llame a la clínica."
+    escalation = "Call 911 if it spreads."
+    escalation_es = "Llame al 911 si se extiende."
+    default_urgency = "urgent"
+    status = "published"
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            self.sources.set(extracted or [SourceFactory()])
+
+
+class LinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProcedureComplication
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    complication = factory.SubFactory(ComplicationFactory)
+    onset_min_days = 0
+    onset_max_days = 10
+    frequency_band = "rare"
+    evidence_grade = "A"
+    urgency = "urgent"
+    status = "published"
+
+
+class WarningSignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WarningSign
+
+    complication = factory.SubFactory(ComplicationFactory)
+    symptom = factory.SubFactory(SymptomFactory)
+    weight = 0.8
+    urgency = "urgent"
+    status = "published"
+
+
+class ExpectedEffectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ExpectedEffect
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    slug = factory.Sequence(lambda n: f"effect-{n}")
+    name = "Swelling"
+    name_es = "Hinchazón"
+    description = "Normal swelling."
+    description_es = "Hinchazón normal."
+    normal_until_day = 7
+    worst_by_day = 2
+    status = "published"
+
+    @factory.post_generation
+    def symptoms(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.symptoms.set(extracted)

@@ -1,0 +1,167 @@
+"""The assessment API exactly as contract.md describes it, including every way to call it wrongly."""
+
+import json
+
+import pytest
+
+URL = "/api/v1/assessments"
+GOOD = {"procedure": "trusculpt-id", "days_since_treatment": 1, "symptoms": ["redness"], "trend": "improving", "area": "abdomen"}
+
+
+def post(client, body, content_type="application/json"):
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post(URL, data=data, content_type=content_type)
+
+
+@pytest.mark.django_db
+def test_assessment_has_the_contract_shape(client):
+    response = post(client, GOOD)
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {
+        "urgency", "urgency_label", "guidance", "complications", "expected_effects",
+        "red_flags", "knowledge_base_version", "engine_version",
+    }
+    assert body["urgency"] in {"emergency", "urgent", "soon", "self_care"}
+    for complication in body["complications"]:
+        assert set(complication) == {"slug", "name", "score", "urgency", "matched_symptoms", "explanation"}
+    for effect in body["expected_effects"]:
+        assert set(effect) == {"slug", "name", "usual_duration"}
+
+
+@pytest.mark.django_db
+def test_emergency_is_recognised(client):
+    body = post(client, {"procedure": "dermal-filler", "days_since_treatment": 0,
+                         "symptoms": ["skin-blanching", "severe-pain"], "area": "face"}).json()
+    assert body["urgency"] == "emergency"
+    assert body["red_flags"]
+    assert body["complications"][0]["slug"] == "vascular-occlusion"
+
+
+@pytest.mark.django_db
+def test_empty_symptom_list_is_self_care(client):
+    body = post(client, {"procedure": "mesotherapy", "days_since_treatment": 3, "symptoms": []}).json()
+    assert body["urgency"] == "self_care"
+    assert body["complications"] == []
+
+
+@pytest.mark.django_db
+def test_duplicates_and_order_do_not_matter(client):
+    a = post(client, {"procedure": "rf-microneedling", "days_since_treatment": 5,
+                      "symptoms": ["pus-or-drainage", "spreading-redness", "pus-or-drainage"]}).json()
+    b = post(client, {"procedure": "rf-microneedling", "days_since_treatment": 5,
+                      "symptoms": ["spreading-redness", "pus-or-drainage"]}).json()
+    assert a == b
+
+
+@pytest.mark.django_db
+def test_one_cheap_freshness_query_per_assessment(client, django_assert_num_queries):
+    post(client, GOOD)  # warms the in-process snapshot
+    # The only query: SELECT version, content_hash FROM release ORDER BY version DESC LIMIT 1.
+    with django_assert_num_queries(1):
+        assert post(client, GOOD).status_code == 200
+
+
+MALFORMED = [
+    ("not json", b"{nope", "body"),
+    ("empty body", b"", "body"),
+    ("whitespace body", b"   ", "body"),
+    ("json array", [], "non_field_errors"),
+    ("json string", "\"hello\"", "non_field_errors"),
+    ("json null", b"null", "non_field_errors"),
+    ("invalid utf-8", b"\xff\xfe{}", "body"),
+    ("deep nesting", ("[" * 20000 + "]" * 20000).encode(), "body"),
+    ("missing everything", {}, "procedure"),
+    ("unknown procedure", {**GOOD, "procedure": "liposuction"}, "procedure"),
+    ("procedure not a string", {**GOOD, "procedure": 5}, "procedure"),
+    ("procedure as list", {**GOOD, "procedure": ["trusculpt-id"]}, "procedure"),
+    ("days missing", {k: v for k, v in GOOD.items() if k != "days_since_treatment"}, "days_since_treatment"),
+    ("days as string", {**GOOD, "days_since_treatment": "3"}, "days_since_treatment"),
+    ("days as float", {**GOOD, "days_since_treatment": 2.5}, "days_since_treatment"),
+    ("days as bool", {**GOOD, "days_since_treatment": True}, "days_since_treatment"),
+    ("days negative", {**GOOD, "days_since_treatment": -1}, "days_since_treatment"),
+    ("days absurd", {**GOOD, "days_since_treatment": 3651}, "days_since_treatment"),
+    ("days huge", {**GOOD, "days_since_treatment": 10**30}, "days_since_treatment"),
+    ("days null", {**GOOD, "days_since_treatment": None}, "days_since_treatment"),
+    ("symptoms missing", {k: v for k, v in GOOD.items() if k != "symptoms"}, "symptoms"),
+    ("symptoms not a list", {**GOOD, "symptoms": "redness"}, "symptoms"),
+    ("symptoms as object", {**GOOD, "symptoms": {"redness": True}}, "symptoms"),
+    ("symptom not a string", {**GOOD, "symptoms": [1, 2]}, "symptoms"),
+    ("nested symptom list", {**GOOD, "symptoms": [["redness"]]}, "symptoms"),
+    ("unknown symptom", {**GOOD, "symptoms": ["redness", "purple-elbows"]}, "symptoms"),
+    ("huge symptom array", {**GOOD, "symptoms": ["redness"] * 5000}, "symptoms"),
+    ("bad trend", {**GOOD, "trend": "sideways"}, "trend"),
+    ("trend as number", {**GOOD, "trend": 1}, "trend"),
+    ("bad area", {**GOOD, "area": "elbow"}, "area"),
+    ("area as list", {**GOOD, "area": ["face"]}, "area"),
+    ("unknown field", {**GOOD, "age": 40}, "age"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body,field", [(m[1], m[2]) for m in MALFORMED], ids=[m[0] for m in MALFORMED])
+def test_malformed_bodies_answer_400_with_field_errors(client, body, field):
+    response = post(client, body)
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert field in errors
+    assert all(isinstance(messages, list) and messages for messages in errors.values())
+
+
+@pytest.mark.django_db
+def test_oversize_body_answers_413(client):
+    big = json.dumps({**GOOD, "padding": "x" * (65 * 1024)})
+    response = post(client, big)
+    assert response.status_code == 413
+    assert "body" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_body_just_under_the_limit_is_read(client):
+    body = json.dumps({**GOOD, "symptoms": ["redness"] * 150})
+    assert len(body) < 64 * 1024
+    assert post(client, body).status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_method_answers_405_not_500(client):
+    response = client.get(URL)
+    assert response.status_code == 405
+    assert "errors" in response.json()
+
+
+@pytest.mark.django_db
+def test_no_csrf_token_needed_for_the_json_api():
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    assert post(strict, GOOD).status_code == 200
+
+
+@pytest.mark.django_db
+def test_no_published_knowledge_base_answers_503(client):
+    from procedures.models import KnowledgeBaseRelease
+
+    KnowledgeBaseRelease.objects.all().delete()
+    response = post(client, GOOD)
+    assert response.status_code == 503
+    assert "knowledge_base" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_procedure_list_has_brand_aliases(client):
+    body = client.get("/api/v1/procedures").json()
+    by_slug = {p["slug"]: p for p in body["procedures"]}
+    assert len(by_slug) == 14
+    assert any("Thermage" in alias for alias in by_slug["rf-skin-tightening"]["aliases"])
+    assert any("Morpheus8" in alias for alias in by_slug["rf-microneedling"]["aliases"])
+
+
+@pytest.mark.django_db
+def test_symptom_list_has_every_vocabulary_symptom(client):
+    body = client.get("/api/v1/symptoms").json()
+    slugs = {s["slug"] for s in body["symptoms"]}
+    assert {"redness", "dark-urine", "vision-loss"} <= slugs
+    from procedures.models import Symptom
+
+    assert len(slugs) == Symptom.objects.count() >= 77
