@@ -76,9 +76,22 @@ def link(comp, lo, hi, urgency="urgent", band="rare"):
 
 
 SYMPTOMS = [
-    "redness", "swelling", "tenderness", "blisters", "white-leathery-skin", "spreading-redness",
-    "pus-or-drainage", "fever", "confusion", "hives", "difficulty-breathing", "double-vision",
-    "difficulty-swallowing", "lump", "ringing-ears", "eyelid-droop",
+    "redness",
+    "swelling",
+    "tenderness",
+    "blisters",
+    "white-leathery-skin",
+    "spreading-redness",
+    "pus-or-drainage",
+    "fever",
+    "confusion",
+    "hives",
+    "difficulty-breathing",
+    "double-vision",
+    "difficulty-swallowing",
+    "lump",
+    "ringing-ears",
+    "eyelid-droop",
 ]
 
 
@@ -96,7 +109,13 @@ def toy_kb() -> KnowledgeBase:
             complication(
                 "infection",
                 [("spreading-redness", 0.6, "urgent"), ("pus-or-drainage", 0.6, "urgent"), ("fever", 0.3, "urgent")],
-                rules=[rule("infection-with-confusion", [["spreading-redness", "pus-or-drainage", "fever"], ["confusion"]], "emergency")],
+                rules=[
+                    rule(
+                        "infection-with-confusion",
+                        [["spreading-redness", "pus-or-drainage", "fever"], ["confusion"]],
+                        "emergency",
+                    )
+                ],
                 cross_cutting=True,
                 onset=(1, 30),
             ),
@@ -110,7 +129,9 @@ def toy_kb() -> KnowledgeBase:
             complication(
                 "toxin-spread",
                 [("double-vision", 0.7, "urgent"), ("difficulty-swallowing", 0.6, "urgent")],
-                rules=[rule("double-vision-and-swallowing", [["double-vision"], ["difficulty-swallowing"]], "emergency")],
+                rules=[
+                    rule("double-vision-and-swallowing", [["double-vision"], ["difficulty-swallowing"]], "emergency")
+                ],
                 onset=(1, 21),
             ),
             complication("ptosis", [("eyelid-droop", 0.9, "soon")], urgency="soon", onset=(2, 10)),

@@ -5,7 +5,13 @@ import json
 import pytest
 
 URL = "/api/v1/assessments"
-GOOD = {"procedure": "trusculpt-id", "days_since_treatment": 1, "symptoms": ["redness"], "trend": "improving", "area": "abdomen"}
+GOOD = {
+    "procedure": "trusculpt-id",
+    "days_since_treatment": 1,
+    "symptoms": ["redness"],
+    "trend": "improving",
+    "area": "abdomen",
+}
 
 
 def post(client, body, content_type="application/json"):
@@ -19,8 +25,14 @@ def test_assessment_has_the_contract_shape(client):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "urgency", "urgency_label", "guidance", "complications", "expected_effects",
-        "red_flags", "knowledge_base_version", "engine_version",
+        "urgency",
+        "urgency_label",
+        "guidance",
+        "complications",
+        "expected_effects",
+        "red_flags",
+        "knowledge_base_version",
+        "engine_version",
     }
     assert body["urgency"] in {"emergency", "urgent", "soon", "self_care"}
     for complication in body["complications"]:
@@ -31,8 +43,15 @@ def test_assessment_has_the_contract_shape(client):
 
 @pytest.mark.django_db
 def test_emergency_is_recognised(client):
-    body = post(client, {"procedure": "dermal-filler", "days_since_treatment": 0,
-                         "symptoms": ["skin-blanching", "severe-pain"], "area": "face"}).json()
+    body = post(
+        client,
+        {
+            "procedure": "dermal-filler",
+            "days_since_treatment": 0,
+            "symptoms": ["skin-blanching", "severe-pain"],
+            "area": "face",
+        },
+    ).json()
     assert body["urgency"] == "emergency"
     assert body["red_flags"]
     assert body["complications"][0]["slug"] == "vascular-occlusion"
@@ -47,10 +66,22 @@ def test_empty_symptom_list_is_self_care(client):
 
 @pytest.mark.django_db
 def test_duplicates_and_order_do_not_matter(client):
-    a = post(client, {"procedure": "rf-microneedling", "days_since_treatment": 5,
-                      "symptoms": ["pus-or-drainage", "spreading-redness", "pus-or-drainage"]}).json()
-    b = post(client, {"procedure": "rf-microneedling", "days_since_treatment": 5,
-                      "symptoms": ["spreading-redness", "pus-or-drainage"]}).json()
+    a = post(
+        client,
+        {
+            "procedure": "rf-microneedling",
+            "days_since_treatment": 5,
+            "symptoms": ["pus-or-drainage", "spreading-redness", "pus-or-drainage"],
+        },
+    ).json()
+    b = post(
+        client,
+        {
+            "procedure": "rf-microneedling",
+            "days_since_treatment": 5,
+            "symptoms": ["spreading-redness", "pus-or-drainage"],
+        },
+    ).json()
     assert a == b
 
 
@@ -67,7 +98,7 @@ MALFORMED = [
     ("empty body", b"", "body"),
     ("whitespace body", b"   ", "body"),
     ("json array", [], "non_field_errors"),
-    ("json string", "\"hello\"", "non_field_errors"),
+    ("json string", '"hello"', "non_field_errors"),
     ("json null", b"null", "non_field_errors"),
     ("invalid utf-8", b"\xff\xfe{}", "body"),
     ("deep nesting", ("[" * 20000 + "]" * 20000).encode(), "body"),

@@ -79,14 +79,42 @@ def test_integrity_check_finds_holes():
         "areas": [],
         "sources": [],
         "complications": [
-            {"slug": "x", "name": "X", "name_es": "X", "summary": "", "summary_es": "", "what_to_do": "a",
-             "what_to_do_es": "b", "escalation": "c", "escalation_es": "d", "default_urgency": "loud",
-             "sources": [], "warning_signs": [{"symptom": "nope", "weight": 2, "urgency": "urgent"}], "rules": []}
+            {
+                "slug": "x",
+                "name": "X",
+                "name_es": "X",
+                "summary": "",
+                "summary_es": "",
+                "what_to_do": "a",
+                "what_to_do_es": "b",
+                "escalation": "c",
+                "escalation_es": "d",
+                "default_urgency": "loud",
+                "sources": [],
+                "warning_signs": [{"symptom": "nope", "weight": 2, "urgency": "urgent"}],
+                "rules": [],
+            }
         ],
-        "procedures": [{"slug": "p", "name": "P", "name_es": "P", "description": "d", "description_es": "d",
-                        "expected_effects": [],
-                        "complications": [{"complication": "x", "onset_min_days": 9, "onset_max_days": 2,
-                                           "urgency": "urgent", "evidence_grade": "A", "frequency_band": "rare"}]}],
+        "procedures": [
+            {
+                "slug": "p",
+                "name": "P",
+                "name_es": "P",
+                "description": "d",
+                "description_es": "d",
+                "expected_effects": [],
+                "complications": [
+                    {
+                        "complication": "x",
+                        "onset_min_days": 9,
+                        "onset_max_days": 2,
+                        "urgency": "urgent",
+                        "evidence_grade": "A",
+                        "frequency_band": "rare",
+                    }
+                ],
+            }
+        ],
     }
     problems = "\n".join(check_knowledge_base(data, None))
     for expected in [

@@ -9,6 +9,7 @@ several procedures, patient wording, and a realistic spread of urgency levels.
 Usage:  python3 tests/vignettes/coverage.py [suite.json] [--vocabulary DIR]
 Prints what is missing and exits 1 if anything is; prints a summary and exits 0 otherwise.
 """
+
 import argparse
 import csv
 import json
@@ -25,9 +26,9 @@ LEVELS = ["self_care", "soon", "urgent", "emergency"]
 RANK = {lvl: i for i, lvl in enumerate(LEVELS)}
 TRENDS = {"improving", "unchanged", "worsening"}
 TARGET_SPREAD = {"self_care": 25, "soon": 25, "urgent": 30, "emergency": 20}
-SPREAD_TOLERANCE = 7          # percentage points either side
-ANY_MIN_PROCEDURES = 3        # 'any' complications: at least this many procedures
-RED_FLAG_MIN_PROCEDURES = 3   # each section-5 red flag: at least this many procedures
+SPREAD_TOLERANCE = 7  # percentage points either side
+ANY_MIN_PROCEDURES = 3  # 'any' complications: at least this many procedures
+RED_FLAG_MIN_PROCEDURES = 3  # each section-5 red flag: at least this many procedures
 INJECTABLES = {"dermal-filler", "botulinum-toxin", "mesotherapy", "deoxycholic-acid", "pdo-thread-lift"}
 
 
@@ -126,7 +127,7 @@ def main():
         return set(v.get("tags", []))
 
     # ------------------------------------------------------------ procedure-complication pairs
-    covered = defaultdict(set)   # complication -> procedures
+    covered = defaultdict(set)  # complication -> procedures
     for v in suite:
         for c in C(v):
             covered[c].add(P(v))
@@ -147,7 +148,10 @@ def main():
             if n >= ANY_MIN_PROCEDURES:
                 pair_ok += 1
             else:
-                miss(f"'any' complication {slug} covered on {n} procedure(s), want {ANY_MIN_PROCEDURES}: {sorted(covered[slug])}")
+                miss(
+                    f"'any' complication {slug} covered on {n} procedure(s), "
+                    f"want {ANY_MIN_PROCEDURES}: {sorted(covered[slug])}"
+                )
 
     # ------------------------------------------------------------ normal and overdue per procedure
     for p in procedures:
@@ -159,8 +163,11 @@ def main():
             miss(f"{p}: no 'overdue' story")
             continue
         # the overdue story must share a symptom with a normal story at an earlier day
-        if not any(SY(o) & SY(n) and o["input"]["days_since_treatment"] > n["input"]["days_since_treatment"]
-                   for o in overdue for n in normal):
+        if not any(
+            SY(o) & SY(n) and o["input"]["days_since_treatment"] > n["input"]["days_since_treatment"]
+            for o in overdue
+            for n in normal
+        ):
             miss(f"{p}: no overdue story repeats a normal story's symptom at a later day")
 
     # ------------------------------------------------------------ near-misses
@@ -174,48 +181,110 @@ def main():
         if not any(pred(v) for v in suite):
             miss(what)
 
-    d = lambda v: v["input"]["days_since_treatment"]
-    has(lambda v: P(v) == "rf-microneedling" and d(v) <= 3 and {"crusting", "grid-marks"} <= SY(v) and U(v) == "self_care",
-        "near-miss: crusting + grid marks early after RF microneedling as self-care")
-    has(lambda v: P(v) == "pdo-thread-lift" and d(v) <= 4 and "dimpling-puckering" in SY(v) and U(v) == "self_care",
-        "near-miss: dimpling in the first days after threads as self-care")
-    has(lambda v: P(v) == "chemical-peel" and 3 <= d(v) <= 6 and "peeling" in SY(v) and U(v) == "self_care",
-        "near-miss: peeling day 3-6 after a peel as self-care")
-    has(lambda v: P(v) == "deoxycholic-acid" and d(v) <= 10 and "numbness" in SY(v) and U(v) == "self_care",
-        "near-miss: numbness in the first days after Kybella as self-care")
-    has(lambda v: P(v) == "dermal-filler" and d(v) <= 1 and "skin-blanching" in SY(v) and U(v) == "emergency",
-        "near-miss: white patch right after filler as emergency")
-    has(lambda v: P(v) == "botulinum-toxin" and {"double-vision", "difficulty-swallowing"} <= SY(v) and U(v) == "emergency",
-        "near-miss: mild double vision + swallowing trouble after toxin as emergency")
+    def d(v):
+        return v["input"]["days_since_treatment"]
+
+    has(
+        lambda v: (
+            P(v) == "rf-microneedling" and d(v) <= 3 and {"crusting", "grid-marks"} <= SY(v) and U(v) == "self_care"
+        ),
+        "near-miss: crusting + grid marks early after RF microneedling as self-care",
+    )
+    has(
+        lambda v: P(v) == "pdo-thread-lift" and d(v) <= 4 and "dimpling-puckering" in SY(v) and U(v) == "self_care",
+        "near-miss: dimpling in the first days after threads as self-care",
+    )
+    has(
+        lambda v: P(v) == "chemical-peel" and 3 <= d(v) <= 6 and "peeling" in SY(v) and U(v) == "self_care",
+        "near-miss: peeling day 3-6 after a peel as self-care",
+    )
+    has(
+        lambda v: P(v) == "deoxycholic-acid" and d(v) <= 10 and "numbness" in SY(v) and U(v) == "self_care",
+        "near-miss: numbness in the first days after Kybella as self-care",
+    )
+    has(
+        lambda v: P(v) == "dermal-filler" and d(v) <= 1 and "skin-blanching" in SY(v) and U(v) == "emergency",
+        "near-miss: white patch right after filler as emergency",
+    )
+    has(
+        lambda v: (
+            P(v) == "botulinum-toxin" and {"double-vision", "difficulty-swallowing"} <= SY(v) and U(v) == "emergency"
+        ),
+        "near-miss: mild double vision + swallowing trouble after toxin as emergency",
+    )
 
     # ------------------------------------------------------------ combinations (pairs)
-    has(lambda v: P(v) == "botulinum-toxin" and SY(v) == {"double-vision"} and U(v) == "urgent",
-        "combination: double vision alone after toxin = urgent")
-    has(lambda v: "hives" in SY(v) and not SY(v) & {"throat-tightness", "difficulty-breathing", "difficulty-swallowing",
-                                                    "hoarse-voice", "dizziness-fainting", "lip-tongue-swelling"}
-        and U(v) in ("soon", "urgent"),
-        "combination: hives alone (no airway/circulation sign) = not an emergency")
-    has(lambda v: {"hives", "throat-tightness"} <= SY(v) and U(v) == "emergency",
-        "combination: hives + throat tightness = emergency")
-    has(lambda v: {"fever", "spreading-redness"} <= SY(v) and not SY(v) & {"confusion", "fast-heartbeat", "mottled-skin",
-                                                                          "little-or-no-urine", "difficulty-breathing"}
-        and U(v) == "urgent",
-        "combination: fever + spreading redness = urgent")
-    has(lambda v: {"fever", "spreading-redness", "confusion"} <= SY(v) and U(v) == "emergency",
-        "combination: fever + spreading redness + confusion = emergency")
-    has(lambda v: SY(v) == {"asymmetric-smile"} and P(v) in {"rf-skin-tightening", "rf-microneedling",
-                                                          "deoxycholic-acid", "pdo-thread-lift"} and U(v) == "urgent",
-        "combination: isolated one-sided smile weakness after RF/Kybella/threads = urgent")
-    has(lambda v: "asymmetric-smile" in SY(v) and SY(v) & {"facial-droop", "slurred-speech", "arm-leg-weakness"}
-        and U(v) == "emergency",
-        "combination: smile weakness + stroke sign = emergency")
-    has(lambda v: P(v) in {"deoxycholic-acid", "botulinum-toxin"} and "difficulty-swallowing" in SY(v)
-        and not SY(v) & {"drooling", "difficulty-breathing", "double-vision", "slurred-speech", "generalized-weakness"}
-        and U(v) == "urgent",
-        "combination: trouble swallowing alone after neck toxin/Kybella = urgent")
-    has(lambda v: P(v) in {"deoxycholic-acid", "botulinum-toxin"} and {"difficulty-swallowing", "drooling"} <= SY(v)
-        and U(v) == "emergency",
-        "combination: trouble swallowing + drooling = emergency")
+    has(
+        lambda v: P(v) == "botulinum-toxin" and SY(v) == {"double-vision"} and U(v) == "urgent",
+        "combination: double vision alone after toxin = urgent",
+    )
+    has(
+        lambda v: (
+            "hives" in SY(v)
+            and not SY(v)
+            & {
+                "throat-tightness",
+                "difficulty-breathing",
+                "difficulty-swallowing",
+                "hoarse-voice",
+                "dizziness-fainting",
+                "lip-tongue-swelling",
+            }
+            and U(v) in ("soon", "urgent")
+        ),
+        "combination: hives alone (no airway/circulation sign) = not an emergency",
+    )
+    has(
+        lambda v: {"hives", "throat-tightness"} <= SY(v) and U(v) == "emergency",
+        "combination: hives + throat tightness = emergency",
+    )
+    has(
+        lambda v: (
+            {"fever", "spreading-redness"} <= SY(v)
+            and not SY(v)
+            & {"confusion", "fast-heartbeat", "mottled-skin", "little-or-no-urine", "difficulty-breathing"}
+            and U(v) == "urgent"
+        ),
+        "combination: fever + spreading redness = urgent",
+    )
+    has(
+        lambda v: {"fever", "spreading-redness", "confusion"} <= SY(v) and U(v) == "emergency",
+        "combination: fever + spreading redness + confusion = emergency",
+    )
+    has(
+        lambda v: (
+            SY(v) == {"asymmetric-smile"}
+            and P(v) in {"rf-skin-tightening", "rf-microneedling", "deoxycholic-acid", "pdo-thread-lift"}
+            and U(v) == "urgent"
+        ),
+        "combination: isolated one-sided smile weakness after RF/Kybella/threads = urgent",
+    )
+    has(
+        lambda v: (
+            "asymmetric-smile" in SY(v)
+            and SY(v) & {"facial-droop", "slurred-speech", "arm-leg-weakness"}
+            and U(v) == "emergency"
+        ),
+        "combination: smile weakness + stroke sign = emergency",
+    )
+    has(
+        lambda v: (
+            P(v) in {"deoxycholic-acid", "botulinum-toxin"}
+            and "difficulty-swallowing" in SY(v)
+            and not SY(v)
+            & {"drooling", "difficulty-breathing", "double-vision", "slurred-speech", "generalized-weakness"}
+            and U(v) == "urgent"
+        ),
+        "combination: trouble swallowing alone after neck toxin/Kybella = urgent",
+    )
+    has(
+        lambda v: (
+            P(v) in {"deoxycholic-acid", "botulinum-toxin"}
+            and {"difficulty-swallowing", "drooling"} <= SY(v)
+            and U(v) == "emergency"
+        ),
+        "combination: trouble swallowing + drooling = emergency",
+    )
 
     # ------------------------------------------------------------ section 5 red flags on several procedures
     def procs(pred):
@@ -225,12 +294,25 @@ def main():
         "anaphylaxis": procs(lambda v: "anaphylaxis" in C(v)),
         "sepsis": procs(lambda v: "sepsis" in C(v)),
         "necrotizing infection": procs(lambda v: "necrotizing-soft-tissue-infection" in C(v)),
-        "stroke signs": procs(lambda v: SY(v) & {"facial-droop", "slurred-speech", "arm-leg-weakness", "severe-headache",
-                                                 "vision-loss", "loss-of-balance"}),
-        "breathing/swallowing difficulty": procs(lambda v: SY(v) & {"difficulty-breathing", "difficulty-swallowing",
-                                                                    "drooling", "throat-tightness"}),
-        "vision change after facial injection": procs(lambda v: P(v) in INJECTABLES and SY(v) & {
-            "vision-loss", "blurred-vision", "double-vision", "eye-pain"}),
+        "stroke signs": procs(
+            lambda v: (
+                SY(v)
+                & {
+                    "facial-droop",
+                    "slurred-speech",
+                    "arm-leg-weakness",
+                    "severe-headache",
+                    "vision-loss",
+                    "loss-of-balance",
+                }
+            )
+        ),
+        "breathing/swallowing difficulty": procs(
+            lambda v: SY(v) & {"difficulty-breathing", "difficulty-swallowing", "drooling", "throat-tightness"}
+        ),
+        "vision change after facial injection": procs(
+            lambda v: P(v) in INJECTABLES and SY(v) & {"vision-loss", "blurred-vision", "double-vision", "eye-pain"}
+        ),
         "chest pain/palpitations/seizure": procs(lambda v: SY(v) & {"chest-pain", "fast-heartbeat", "seizure"}),
         "deep burn": procs(lambda v: "white-leathery-skin" in SY(v)),
     }
@@ -256,8 +338,7 @@ def main():
     print("levels: " + ", ".join(f"{lvl} {cnt[lvl]} ({100.0 * cnt[lvl] / len(suite):.0f}%)" for lvl in LEVELS))
     print("per procedure: " + ", ".join(f"{p} {sum(1 for v in suite if P(v) == p)}" for p in procedures))
     print(f"procedure-complication pairs covered: {pair_ok}/{pair_total}")
-    print("red flags (emergency stories, procedures): " +
-          "; ".join(f"{k} {len(ps)}" for k, ps in red_flags.items()))
+    print("red flags (emergency stories, procedures): " + "; ".join(f"{k} {len(ps)}" for k, ps in red_flags.items()))
     tags = Counter(t for v in suite for t in v.get("tags", []))
     print("tags: " + ", ".join(f"{t} {n}" for t, n in sorted(tags.items())))
     unused = sorted(symptoms - {s for v in suite for s in v["input"]["symptoms"]})
