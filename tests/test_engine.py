@@ -153,3 +153,16 @@ def test_window_tolerance_widens_by_a_quarter():
 
 def test_emergency_screen_lists_unscoped_cross_cutting_emergencies():
     assert KB.emergency_screen_symptoms() == ("difficulty-breathing",)
+
+
+def test_a_defining_sign_keeps_its_level_outside_the_window():
+    """White, leathery skin all but proves a deep burn, whatever the day."""
+    result = run(day=30, symptoms=["white-leathery-skin"])
+    assert result.urgency == "emergency"
+    assert not result.complications[0].in_window
+
+
+def test_a_weak_sign_outside_its_window_leaves_the_symptom_unexplained():
+    """Redness on day 1 is normal after the device; on day 60 nothing accounts for it."""
+    assert run(day=1, symptoms=["redness"]).urgency == "self_care"
+    assert run(day=60, symptoms=["redness"]).urgency == "soon"

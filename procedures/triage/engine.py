@@ -20,16 +20,19 @@ How a level is reached, in order:
    - at its full weight when the day is inside the link's onset window (widened by a quarter of
      its length, at least one day), forcing the sign's level;
    - at OUT_OF_WINDOW_FACTOR of its weight outside the window, forcing one level less than the
-     sign's (never below "soon": the timing makes it less likely, not harmless);
+     sign's (never below "soon": the timing makes it less likely, not harmless), except a
+     defining sign (weight 1), which keeps its level whatever the day;
    - at EXPLAINED_FACTOR of its weight, forcing nothing, when an expected effect explains it.
 4. **Scores.** A complication's score is the noisy-OR of its counting weights,
    1 − Π(1 − wᵢ), in 0..1: one strong sign scores high, several weak signs add up without ever
    passing 1. It is multiplied by AREA_FACTOR when the patient names an area the complication
-   is not typical for. Complications scoring at least MIN_SCORE are listed, highest first; ties
-   go to the higher level, then to the more frequent complication.
+   is not typical for. Complications scoring at least MIN_SCORE, or that forced an urgent or
+   emergency level, are listed, highest first; ties go to the higher level, then to the more
+   frequent complication.
 5. **Level.** The highest of: fired rules, forced warning-sign levels, overdue effects, and
    "soon" for any reported symptom that nothing in the knowledge base accounts for after this
-   procedure. No symptoms and nothing overdue means self-care.
+   procedure on this day (a self-care warning sign accounts for a symptom only inside its
+   complication's window). No symptoms and nothing overdue means self-care.
 """
 
 from __future__ import annotations
@@ -55,6 +58,9 @@ OUT_OF_WINDOW_FACTOR = 0.3
 AREA_FACTOR = 0.6
 OVERDUE_WEIGHT = 0.5
 MIN_SCORE = 0.2
+# A sign of weight 1 all but proves its complication (cold-sore blisters, cola-coloured urine
+# after muscle stimulation): timing cannot argue with it, so it keeps its level outside the window.
+DEFINING_WEIGHT = 1.0
 TRENDS = ("improving", "unchanged", "worsening")
 
 
@@ -232,8 +238,11 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
         for sign in comp.warning_signs:
             if sign.symptom not in present or procedure.slug in sign.except_procedures:
                 continue
-            accounted.add(sign.symptom)
             found = candidate(slug)
+            # A weak, self-care sign explains a symptom only when the day fits; outside the
+            # window it ranks the complication but leaves the symptom unexplained ("soon").
+            if in_window or sign.urgency != "self_care":
+                accounted.add(sign.symptom)
             if sign.symptom in explained:
                 found.weights.append(sign.weight * EXPLAINED_FACTOR)
                 found.matched.add(sign.symptom)
@@ -242,9 +251,13 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
                 forced = sign.urgency
                 found.add(sign.symptom, sign.weight, forced)
             else:
-                forced = _one_level_down_not_below_soon(sign.urgency)
-                found.add(sign.symptom, sign.weight * OUT_OF_WINDOW_FACTOR, forced)
                 found.in_window = False
+                if sign.weight >= DEFINING_WEIGHT:
+                    forced = sign.urgency
+                    found.add(sign.symptom, sign.weight, forced)
+                else:
+                    forced = _one_level_down_not_below_soon(sign.urgency)
+                    found.add(sign.symptom, sign.weight * OUT_OF_WINDOW_FACTOR, forced)
             if LEVEL_RANK[forced] > LEVEL_RANK["self_care"]:
                 level = higher(level, forced)
                 if LEVEL_RANK[forced] >= LEVEL_RANK["urgent"]:
@@ -258,7 +271,10 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
         score = found.score()
         if answers.area and comp.typical_areas and answers.area not in comp.typical_areas:
             score *= AREA_FACTOR
-        if score < MIN_SCORE or not found.matched:
+        # A complication that forced an urgent or emergency level is always shown: the patient
+        # must see why, even when the sign that forced it is a weak pointer.
+        forced_high = LEVEL_RANK[found.level] >= LEVEL_RANK["urgent"]
+        if not found.matched or (score < MIN_SCORE - 1e-9 and not forced_high):
             continue
         matched = tuple(sorted(found.matched))
         explanation = found.rule_text or sign_sentence(
@@ -324,8 +340,10 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
 
     reasons.sort(key=lambda r: -LEVEL_RANK[r.level])
     guidance = level_guidance(level, language)
+    # Add the likeliest complication's own advice only when it was written for this level: a
+    # clinic-today instruction must never sit under an emergency banner.
     top = next((f for f in findings if f.urgency == level and level != "self_care"), None)
-    if top is not None and top.what_to_do:
+    if top is not None and top.what_to_do and kb.complications[top.slug].default_urgency == level:
         guidance = f"{guidance} {top.what_to_do}"
     return Assessment(
         urgency=level,
