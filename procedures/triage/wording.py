@@ -102,7 +102,8 @@ def sign_sentence(
     """Why a complication is listed, in one sentence."""
     symptoms = join_labels(labels, language)
     if _lang(language) == "es":
-        sentence = f"{_capital(symptoms)} en el día {day} pueden indicar: {_lower_first(name)}"
+        verb = "puede" if len(labels) == 1 else "pueden"
+        sentence = f"{_capital(symptoms)} en el día {day} {verb} indicar: {_lower_first(name)}"
         if in_window:
             sentence += f", que suele empezar {window.describe('es')}"
         else:
