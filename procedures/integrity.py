@@ -137,6 +137,8 @@ def check_knowledge_base(data: Mapping[str, Any], vocabulary: Mapping[str, list[
             for area in rule.get("areas", []):
                 if area not in areas:
                     add(f"{where} names unknown area '{area}'")
+            if rule.get("trend") not in (None, "", "improving", "unchanged", "worsening"):
+                add(f"{where} has an unknown trend")
             lo, hi = rule.get("min_day"), rule.get("max_day")
             if lo is not None and hi is not None and lo > hi:
                 add(f"{where} has min_day after max_day")
@@ -163,6 +165,9 @@ def check_knowledge_base(data: Mapping[str, Any], vocabulary: Mapping[str, list[
                     add(f"{where} names unknown symptom '{symptom}'")
             if e.get("worst_by_day", 0) > e.get("normal_until_day", 0):
                 add(f"{where} is at its worst after it should have settled")
+            improving = e.get("improving_until_day")
+            if improving is not None and improving < e.get("normal_until_day", 0):
+                add(f"{where} stops being normal when improving before its normal duration ends")
             if e.get("level_after") not in LEVELS - {"self_care"}:
                 add(f"{where} has no valid level after its normal duration")
             if e.get("becomes") is not None and e["becomes"] not in linked:

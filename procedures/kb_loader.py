@@ -124,7 +124,7 @@ SPECS = {
     "rule": _spec(
         CombinationRule,
         lambda o: (o.slug,),
-        ["slug", "name", "urgency", "explanation", "explanation_es", "min_day", "max_day"],
+        ["slug", "name", "urgency", "explanation", "explanation_es", "min_day", "max_day", "trend"],
         fks={"complication": (Complication, "slug")},
         m2m={"procedures": (Procedure, "slug"), "except_procedures": (Procedure, "slug"), "areas": (Area, "slug")},
     ),
@@ -146,6 +146,7 @@ SPECS = {
             "description_es",
             "normal_until_day",
             "worst_by_day",
+            "improving_until_day",
             "level_after",
             "position",
         ],
@@ -247,6 +248,7 @@ def read_fixture_rows(directory: Path) -> dict[str, dict[tuple, dict[str, Any]]]
                     "explanation_es": r.get("explanation_es", ""),
                     "min_day": r.get("min_day"),
                     "max_day": r.get("max_day"),
+                    "trend": r.get("trend") or "",
                     "procedures": sorted(r.get("procedures") or []),
                     "except_procedures": sorted(r.get("except_procedures") or []),
                     "areas": sorted(r.get("areas") or []),
@@ -287,6 +289,7 @@ def read_fixture_rows(directory: Path) -> dict[str, dict[tuple, dict[str, Any]]]
                     "description_es": e["description_es"],
                     "normal_until_day": e["normal_until_day"],
                     "worst_by_day": e.get("worst_by_day") or 0,
+                    "improving_until_day": e.get("improving_until_day"),
                     "level_after": e.get("level_after") or "soon",
                     "position": position,
                     "becomes": e.get("becomes"),
@@ -329,6 +332,12 @@ LOAD_ORDER = [
 ]
 
 
+def fingerprint(values: dict[str, Any]) -> str:
+    """Hash of a row's values, blind to empty ones, so that adding an optional field to the
+    schema does not make every existing row look edited."""
+    return content_hash({k: v for k, v in values.items() if v not in (None, "", [])})
+
+
 def _label(kind: str, key: tuple) -> str:
     return f"{kind} {'/'.join(str(k) for k in key)}"
 
@@ -368,10 +377,10 @@ def load_knowledge_base(directory: Path, *, overwrite_edits: bool = False) -> Lo
         spec = SPECS[kind]
         existing = {spec.key(obj): obj for obj in spec.model.objects.all()}
         for key, values in wanted[kind].items():
-            target_hash = content_hash(values)
+            target_hash = fingerprint(values)
             obj = existing.get(key)
             if obj is not None:
-                current_hash = content_hash(spec.values_of(obj))
+                current_hash = fingerprint(spec.values_of(obj))
                 if current_hash == target_hash:
                     if obj.loaded_hash != target_hash:
                         obj.loaded_hash = target_hash
@@ -398,7 +407,7 @@ def load_knowledge_base(directory: Path, *, overwrite_edits: bool = False) -> Lo
             key = spec.key(obj)
             if key in wanted[kind]:
                 continue
-            if content_hash(spec.values_of(obj)) == obj.loaded_hash:
+            if fingerprint(spec.values_of(obj)) == obj.loaded_hash:
                 obj.delete()
                 report.removed.append(_label(kind, key))
             else:

@@ -312,6 +312,16 @@ class CombinationRule(ReviewedContent):
     areas = models.ManyToManyField(Area, blank=True, related_name="+", help_text=_("Empty = any area."))
     min_day = models.PositiveIntegerField(null=True, blank=True)
     max_day = models.PositiveIntegerField(null=True, blank=True)
+    trend = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[
+            ("improving", _("Getting better")),
+            ("unchanged", _("About the same")),
+            ("worsening", _("Getting worse")),
+        ],
+        help_text=_("Only when the patient says the symptoms are… (empty = whatever the trend)."),
+    )
 
     history = HistoricalRecords(m2m_fields=[procedures, except_procedures, areas])
     objects = SlugManager()
@@ -377,6 +387,14 @@ class ExpectedEffect(ReviewedContent):
     worst_by_day = models.PositiveIntegerField(
         default=0, help_text=_("Day by which it is usually at its worst; worsening after it is not normal.")
     )
+    improving_until_day = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "While the patient says it is getting better, it still counts as normal up to this day "
+            "(for effects whose length varies, such as redness after light or deep peels)."
+        ),
+    )
     level_after = models.CharField(
         max_length=16,
         choices=Level.choices,
@@ -410,6 +428,9 @@ class ExpectedEffect(ReviewedContent):
         known = self.worst_by_day is not None and self.normal_until_day is not None
         if known and self.worst_by_day > self.normal_until_day:
             raise ValidationError({"worst_by_day": _("The worst day cannot be after the last normal day.")})
+        improving = self.improving_until_day
+        if improving is not None and self.normal_until_day is not None and improving < self.normal_until_day:
+            raise ValidationError({"improving_until_day": _("This day cannot be before the last normal day.")})
 
     def __str__(self) -> str:
         return f"{self.procedure.slug}: {self.name}"
@@ -434,6 +455,7 @@ class KnowledgeBaseRelease(models.Model):
 
     class Meta:
         ordering = ["-version"]
+        permissions = [("publish_content", "Can review and publish clinical content")]
 
     @property
     def label(self) -> str:
@@ -441,3 +463,91 @@ class KnowledgeBaseRelease(models.Model):
 
     def __str__(self) -> str:
         return f"Release {self.label}"
+
+
+class ContactRequest(models.Model):
+    """A patient's "ask my clinic to contact me", and how the clinic followed it up.
+
+    Only created with the patient's explicit consent (the version of the consent text they saw is
+    kept): without consent nothing is stored at all. Deleted after CONTACT_REQUEST_RETENTION_DAYS
+    by `manage.py purge_contact_requests`; deliberately without history, so that purging removes
+    every copy of the patient's details.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CONTACTED = "contacted", _("Contacted")
+        CLOSED = "closed", _("Closed")
+
+    class PreferredTime(models.TextChoices):
+        ANY = "any", _("Any time")
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        EVENING = "evening", _("Evening")
+
+    class Outcome(models.TextChoices):
+        ADVICE = "advice", _("Advice by phone or email")
+        APPOINTMENT = "appointment", _("Appointment booked")
+        SEEN_TODAY = "seen_today", _("Seen at the clinic the same day")
+        SENT_TO_EMERGENCY = "emergency", _("Sent to emergency care")
+        NOT_REACHED = "not_reached", _("Could not be reached")
+        NOT_REAL = "not_real", _("Test or duplicate request (not a real case)")
+
+    # The order statuses move in; a request never moves back.
+    STATUS_ORDER = (Status.NEW, Status.ACKNOWLEDGED, Status.CONTACTED, Status.CLOSED)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+
+    consent = models.BooleanField(help_text=_("The patient ticked the consent box."))
+    consent_text_version = models.CharField(max_length=20)
+    name = models.CharField(max_length=120)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_time = models.CharField(max_length=16, choices=PreferredTime.choices, default=PreferredTime.ANY)
+    language = models.CharField(max_length=8, default="en")
+
+    answers = models.JSONField(help_text=_("The questionnaire answers, as the patient gave them."))
+    result = models.JSONField(help_text=_("What the patient was told: level, likely complications, red flags."))
+    urgency = models.CharField(max_length=16, choices=Level.choices, db_index=True)
+    engine_version = models.CharField(max_length=20)
+    knowledge_base_version = models.CharField(max_length=40)
+
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    clinician_urgency = models.CharField(
+        max_length=16,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Your own judgement of how urgent it really was, recorded at closing."),
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("contact request")
+        permissions = [("view_triage_stats", "Can view under- and over-triage on real cases")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_urgency_display()} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        if not self.consent:
+            raise ValidationError(_("A contact request needs the patient's consent."))
+        if not (self.phone or self.email):
+            raise ValidationError(_("Give a phone number or an email address."))
+        if self.status == self.Status.CLOSED:
+            errors = {}
+            if not self.outcome:
+                errors["outcome"] = _("Record the outcome before closing.")
+            if not self.clinician_urgency:
+                errors["clinician_urgency"] = _("Record how urgent it really was before closing.")
+            if errors:
+                raise ValidationError(errors)

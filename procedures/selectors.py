@@ -124,6 +124,7 @@ def knowledge_base_data(statuses: tuple[str, ...] | None = None) -> dict[str, An
                         "areas": _slugs(r.areas),
                         "min_day": r.min_day,
                         "max_day": r.max_day,
+                        "trend": r.trend,
                     }
                     for r in c.rules.all()
                 ],
@@ -161,6 +162,7 @@ def knowledge_base_data(statuses: tuple[str, ...] | None = None) -> dict[str, An
                         "symptoms": _slugs(e.symptoms),
                         "normal_until_day": e.normal_until_day,
                         "worst_by_day": e.worst_by_day,
+                        "improving_until_day": e.improving_until_day,
                         "level_after": e.level_after,
                         "becomes": e.becomes.slug if e.becomes else None,
                         "sources": [s.code for s in e.sources.all()],

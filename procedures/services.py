@@ -1,16 +1,40 @@
-"""Writes: publishing the knowledge base."""
+"""Writes: publishing the knowledge base, the review workflow, and patients' contact requests."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
 from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
 
-from .models import KnowledgeBaseRelease
-from .selectors import knowledge_base_data
+from .audit import Miss, run_audit
+from .integrity import check_knowledge_base, read_vocabulary
+from .models import (
+    CombinationRule,
+    Complication,
+    ContactRequest,
+    ContentStatus,
+    ExpectedEffect,
+    KnowledgeBaseRelease,
+    Procedure,
+    ProcedureComplication,
+    RuleClause,
+    WarningSign,
+)
+from .releases import release_candidate_data
+from .triage import LEVEL_RANK, KnowledgeBase
+
+logger = logging.getLogger(__name__)
 
 
 def content_hash(data: Any) -> str:
@@ -23,13 +47,257 @@ def content_hash(data: Any) -> str:
 def publish_knowledge_base(*, user=None, note: str = "", data: dict | None = None) -> KnowledgeBaseRelease:
     """Freeze the knowledge base into a new release that patients are assessed on from now on.
 
-    Every process notices the new version at its next assessment (see selectors). The version
-    number is taken under a row lock so two simultaneous publishes cannot collide.
+    Without `data`, the release holds reviewed content only (see releases.py): rows still in
+    draft or in review keep the values of the latest release. Every process notices the new
+    version at its next assessment (see selectors). The version number is taken under a row lock
+    so two simultaneous publishes cannot collide. This does not run the safety gate: staff publish
+    through `publish_content()`, which does.
     """
     if data is None:
-        data = knowledge_base_data()
+        data = release_candidate_data()
     KnowledgeBaseRelease.objects.select_for_update().order_by("-version").first()
     version = (KnowledgeBaseRelease.objects.aggregate(v=Max("version"))["v"] or 0) + 1
     return KnowledgeBaseRelease.objects.create(
         version=version, published_by=user, note=note[:300], content_hash=content_hash(data), data=data
     )
+
+
+# --- The safety gate -------------------------------------------------------------------------
+
+
+@dataclass
+class GateReport:
+    """Whether a knowledge base may be published, and why not."""
+
+    problems: list[str] = field(default_factory=list)
+    misses: list[Miss] = field(default_factory=list)  # stories triaged lower than their gold level
+    summary: dict[str, Any] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+class PublishRefused(Exception):
+    def __init__(self, report: GateReport):
+        super().__init__("; ".join(report.problems))
+        self.report = report
+
+
+def gate_vignettes() -> tuple[list[dict[str, Any]], list[str]]:
+    """The vignettes of settings.PUBLISH_GATE_VIGNETTES that exist, and the files they came from."""
+    vignettes: list[dict[str, Any]] = []
+    files = []
+    for path in map(Path, settings.PUBLISH_GATE_VIGNETTES):
+        if path.is_file():
+            vignettes.extend(json.loads(path.read_text(encoding="utf-8")))
+            files.append(str(path))
+    return vignettes, files
+
+
+def check_release(data: dict[str, Any]) -> GateReport:
+    """The safety gate: is `data` whole, and does it still triage every vignette safely?
+
+    Refuses when the knowledge base has integrity problems, when no vignette suite is found (fail
+    closed), when a vignette can no longer be read, when any emergency is missed, or when
+    under-triage is above settings.PUBLISH_GATE_MAX_UNDER_TRIAGE percent.
+    """
+    report = GateReport()
+    vocabulary_dir = settings.SHARED_DIR / "vocabulary"
+    vocabulary = read_vocabulary(vocabulary_dir) if vocabulary_dir.is_dir() else None
+    report.problems.extend(check_knowledge_base(data, vocabulary))
+    if report.problems:
+        return report
+    vignettes, report.files = gate_vignettes()
+    if not vignettes:
+        report.problems.append("No vignette suite found: the knowledge base cannot be checked, so it is not published.")
+        return report
+    result = run_audit(KnowledgeBase.from_dict(data, version="candidate"), vignettes)
+    report.summary = result.overall.summary()
+    report.misses = [m for m in result.misses if LEVEL_RANK[m.got] < LEVEL_RANK[m.expected]]
+    for vid, errors in result.invalid:
+        report.problems.append(f"Vignette {vid} no longer matches the knowledge base: {errors}")
+    if report.summary["emergencies_missed"]:
+        report.problems.append(
+            f"{report.summary['emergencies_missed']} of {report.summary['emergencies']} emergencies would be missed."
+        )
+    if report.summary["under"] > settings.PUBLISH_GATE_MAX_UNDER_TRIAGE:
+        report.problems.append(
+            f"Under-triage would be {report.summary['under']}% "
+            f"(at most {settings.PUBLISH_GATE_MAX_UNDER_TRIAGE}% allowed)."
+        )
+    return report
+
+
+# --- The review workflow ---------------------------------------------------------------------
+
+
+def _with_parts(rows: Iterable[models.Model]) -> list[models.Model]:
+    """The rows, plus the parts edited on their admin page (a complication's warning signs…)."""
+    rows = list(rows)
+    by_model: dict[type, list[int]] = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row.pk)
+    parts: list[models.Model] = []
+    if ids := by_model.get(Complication):
+        parts += WarningSign.objects.filter(complication__in=ids)
+        parts += CombinationRule.objects.filter(complication__in=ids)
+        parts += RuleClause.objects.filter(rule__complication__in=ids)
+    if ids := by_model.get(Procedure):
+        parts += ExpectedEffect.objects.filter(procedure__in=ids)
+        parts += ProcedureComplication.objects.filter(procedure__in=ids)
+    if ids := by_model.get(CombinationRule):
+        parts += RuleClause.objects.filter(rule__in=ids)
+    seen = {(type(r), r.pk) for r in rows}
+    return rows + [p for p in parts if (type(p), p.pk) not in seen and not seen.add((type(p), p.pk))]
+
+
+def _set_status(row: models.Model, status: str, user, **extra: Any) -> None:
+    row.status = status
+    for name, value in extra.items():
+        setattr(row, name, value)
+    row._history_user = user  # history records who did it, in requests and in scripts alike
+    row.save(update_fields=["status", "updated_at", *extra])
+
+
+def mark_draft(row: models.Model) -> None:
+    """An edited row needs review again (called before saving a staff edit)."""
+    row.status = ContentStatus.DRAFT
+
+
+@transaction.atomic
+def submit_for_review(rows: Iterable[models.Model], *, user) -> int:
+    """Drafts (and the parts edited with them) move to "in review". Returns how many moved."""
+    moved = 0
+    for row in _with_parts(rows):
+        if row.status == ContentStatus.DRAFT:
+            _set_status(row, ContentStatus.IN_REVIEW, user)
+            moved += 1
+    return moved
+
+
+@dataclass
+class Published:
+    rows: int
+    release: KnowledgeBaseRelease | None  # None when the release would be identical to the latest
+    report: GateReport
+
+
+def publish_content(rows: Iterable[models.Model], *, user, note: str = "") -> Published:
+    """A reviewer approves rows in review and publishes a release, behind the safety gate.
+
+    All or nothing: when the gate refuses, PublishRefused is raised and the rows stay in review.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        approved = 0
+        for row in _with_parts(rows):
+            if row.status == ContentStatus.IN_REVIEW:
+                _set_status(row, ContentStatus.PUBLISHED, user, reviewed_by=user, reviewed_at=now)
+                approved += 1
+        data = release_candidate_data()
+        report = check_release(data)
+        if not report.passed:
+            raise PublishRefused(report)
+        latest = KnowledgeBaseRelease.objects.order_by("-version").only("content_hash").first()
+        if latest is not None and latest.content_hash == content_hash(data):
+            return Published(approved, None, report)
+        release = publish_knowledge_base(user=user, note=note or f"{approved} reviewed change(s)", data=data)
+        return Published(approved, release, report)
+
+
+# --- Contact requests ------------------------------------------------------------------------
+
+
+def create_contact_request(
+    *,
+    contact: dict[str, Any],
+    consent_text_version: str,
+    answers: dict[str, Any],
+    result: dict[str, Any],
+    urgency: str,
+    engine_version: str,
+    knowledge_base_version: str,
+    language: str,
+) -> ContactRequest:
+    """Store a consented contact request in one transaction; email staff when it is urgent.
+
+    The caller has checked consent: this refuses to store anything without it. The email is sent
+    only after the commit, and a failing mail server never loses the stored request.
+    """
+    if not contact.get("consent"):
+        raise ValueError("A contact request is stored only with the patient's consent.")
+    with transaction.atomic():
+        request = ContactRequest(
+            consent=True,
+            consent_text_version=consent_text_version,
+            name=contact["name"],
+            phone=contact.get("phone", ""),
+            email=contact.get("email", ""),
+            preferred_time=contact.get("preferred_time") or ContactRequest.PreferredTime.ANY,
+            language=language,
+            answers=answers,
+            result=result,
+            urgency=urgency,
+            engine_version=engine_version,
+            knowledge_base_version=knowledge_base_version,
+        )
+        request.full_clean()
+        request.save()
+        if urgency in settings.CONTACT_NOTIFY_LEVELS:
+            transaction.on_commit(lambda: notify_staff(request))
+    return request
+
+
+def notify_staff(request: ContactRequest) -> bool:
+    """Email the clinic about a new request. Carries no name, contact detail or symptom: staff
+    open the request in the admin, so health data does not travel by email."""
+    recipients = settings.CONTACT_NOTIFY_EMAILS
+    if not recipients:
+        logger.error("Contact request %s is %s but CONTACT_NOTIFY_EMAILS is empty", request.pk, request.urgency)
+        return False
+    target = settings.CONTACT_TARGET_MINUTES.get(request.urgency)
+    path = reverse("admin:procedures_contactrequest_change", args=[request.pk])
+    body = (
+        f"A patient asked the clinic to contact them. Their result was: {request.get_urgency_display()}.\n"
+        f"Target: contact within {target} minutes.\n\n"
+        f"Open request #{request.pk} in the staff admin: {path}\n"
+    )
+    try:
+        send_mail(
+            f"[symptomcheck] {request.get_urgency_display()} contact request #{request.pk}",
+            body,
+            None,
+            recipients,
+        )
+    except Exception:  # the request is saved and in the queue; the mail is a convenience
+        logger.exception("Could not email staff about contact request %s", request.pk)
+        return False
+    return True
+
+
+_NEXT_STAMP = {
+    ContactRequest.Status.ACKNOWLEDGED: "acknowledged_at",
+    ContactRequest.Status.CONTACTED: "contacted_at",
+    ContactRequest.Status.CLOSED: "closed_at",
+}
+
+
+def advance_contact_request(request: ContactRequest, status: str, *, user) -> bool:
+    """Move a request forward (never back), stamping the time of each step and who handled it.
+
+    Steps skipped on the way (closing a request that was never marked contacted) get the same
+    time. Returns False when `status` is not ahead of the current one.
+    """
+    order = ContactRequest.STATUS_ORDER
+    if order.index(status) <= order.index(request.status):
+        return False
+    now = timezone.now()
+    for step in order[order.index(request.status) + 1 : order.index(status) + 1]:
+        stamp = _NEXT_STAMP[step]
+        if getattr(request, stamp) is None:
+            setattr(request, stamp, now)
+    request.status = status
+    request.handled_by = user
+    return True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, views
+from . import api, contact_views, staff_views, views
 
 app_name = "procedures"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("check/result/", views.result, name="result"),
     path("check/emergency/", views.emergency_result, name="emergency"),
     path("check/restart/", views.restart, name="restart"),
+    path("check/contact/", contact_views.contact_request, name="contact"),
+    path("check/contact/sent/", contact_views.contact_sent, name="contact-sent"),
+    path("staff/preview/", staff_views.preview, name="staff-preview"),
     path("api/v1/assessments", api.assessments, name="api-assessments"),
     path("api/v1/procedures", api.procedure_list, name="api-procedures"),
     path("api/v1/symptoms", api.symptom_list, name="api-symptoms"),

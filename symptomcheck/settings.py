@@ -14,6 +14,10 @@ Environment variables (all optional in development):
     EMAIL_URL-style settings  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                               EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; EMAIL_BACKEND to override.
     CLINIC_NAME, CLINIC_PHONE, EMERGENCY_NUMBER   shown to patients.
+    CONTACT_NOTIFY_EMAILS     comma-separated staff addresses emailed about urgent/emergency contact requests.
+    CONTACT_REQUEST_RETENTION_DAYS   days contact requests are kept (default 180).
+    CONTACT_TARGET_MINUTES_<LEVEL>   follow-up target per level (EMERGENCY, URGENT, SOON, SELF_CARE).
+    PUBLISH_GATE_MAX_UNDER_TRIAGE    percent of under-triaged vignettes that still allows publishing (3.0).
 """
 
 from __future__ import annotations
@@ -233,3 +237,24 @@ LOGGING = {
 # Where the knowledge-base fixtures and the team's shared material (vocabulary, vignettes) live.
 KNOWLEDGE_BASE_DIR = Path(os.environ.get("KNOWLEDGE_BASE_DIR", BASE_DIR / "fixtures" / "knowledge_base"))
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", BASE_DIR.parent / "shared"))
+
+# Clinic staff workflow (docs/staff.md).
+# Publishing is refused unless these vignette suites still pass the safety gate on the knowledge
+# base as it would be after publishing (files that do not exist are skipped; none at all refuses).
+PUBLISH_GATE_VIGNETTES = [
+    BASE_DIR / "tests" / "vignettes" / "suite.json",
+    SHARED_DIR / "vignettes" / "public.json",
+]
+PUBLISH_GATE_MAX_UNDER_TRIAGE = float(os.environ.get("PUBLISH_GATE_MAX_UNDER_TRIAGE", "3.0"))  # percent
+
+# "Ask my clinic to contact me": who is emailed, for which levels, and how long requests are kept.
+CONTACT_NOTIFY_EMAILS = env_list("CONTACT_NOTIFY_EMAILS", ["clinic@localhost"] if DEBUG else [])
+CONTACT_NOTIFY_LEVELS = ("urgent", "emergency")
+CONTACT_REQUEST_RETENTION_DAYS = env_int("CONTACT_REQUEST_RETENTION_DAYS", 180)
+# How soon the clinic aims to contact a patient, per level (minutes); the queue shows each wait against it.
+CONTACT_TARGET_MINUTES = {
+    "emergency": env_int("CONTACT_TARGET_MINUTES_EMERGENCY", 15),
+    "urgent": env_int("CONTACT_TARGET_MINUTES_URGENT", 60),
+    "soon": env_int("CONTACT_TARGET_MINUTES_SOON", 24 * 60),
+    "self_care": env_int("CONTACT_TARGET_MINUTES_SELF_CARE", 3 * 24 * 60),
+}

@@ -120,3 +120,35 @@ class ExpectedEffectFactory(factory.django.DjangoModelFactory):
     def symptoms(self, create, extracted, **kwargs):
         if create and extracted:
             self.symptoms.set(extracted)
+
+
+def staff_user(role: str | None = None, **kwargs):
+    """A staff member in one of the roles created by the 0003_staff_roles migration."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(**kwargs)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+class ContactRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ContactRequest
+
+    consent = True
+    consent_text_version = "test"
+    name = "Alice Patient"
+    phone = "+1 213 555 0199"
+    preferred_time = "any"
+    answers = factory.LazyAttribute(
+        lambda r: {
+            "screen": {"red_flags": [], "none": True},
+            "treatment": {"procedure": "rf-microneedling", "days": 5, "area": "face"},
+            "symptoms": {"symptoms": ["spreading-redness"], "trend": "worsening"},
+        }
+    )
+    result = factory.LazyAttribute(lambda r: {"urgency": r.urgency, "complications": [], "red_flags": []})
+    urgency = "urgent"
+    engine_version = "1.0.0"
+    knowledge_base_version = "1-test"

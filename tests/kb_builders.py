@@ -43,11 +43,13 @@ def rule(slug, clauses, urgency, **scope):
         "areas": scope.get("areas", []),
         "min_day": scope.get("min_day"),
         "max_day": scope.get("max_day"),
+        "trend": scope.get("trend", ""),
     }
 
 
-def effect(slug, symptoms, until, worst=1, after="soon", becomes=None):
+def effect(slug, symptoms, until, worst=1, after="soon", becomes=None, improving_until=None):
     return {
+        "improving_until_day": improving_until,
         "slug": slug,
         "name": slug.capitalize(),
         "name_es": slug,
@@ -114,7 +116,8 @@ def toy_kb() -> KnowledgeBase:
                         "infection-with-confusion",
                         [["spreading-redness", "pus-or-drainage", "fever"], ["confusion"]],
                         "emergency",
-                    )
+                    ),
+                    rule("warm-and-worse", [["swelling"], ["redness"]], "urgent", trend="worsening", min_day=3),
                 ],
                 cross_cutting=True,
                 onset=(1, 30),
@@ -148,7 +151,7 @@ def toy_kb() -> KnowledgeBase:
                 "description": "d",
                 "description_es": "d",
                 "expected_effects": [
-                    effect("redness", ["redness"], 2, worst=1),
+                    effect("redness", ["redness"], 2, worst=1, improving_until=10),
                     effect("swelling", ["swelling", "tenderness"], 7, worst=2, becomes="persistent-swelling"),
                 ],
                 "complications": [

@@ -166,3 +166,19 @@ def test_a_weak_sign_outside_its_window_leaves_the_symptom_unexplained():
     """Redness on day 1 is normal after the device; on day 60 nothing accounts for it."""
     assert run(day=1, symptoms=["redness"]).urgency == "self_care"
     assert run(day=60, symptoms=["redness"]).urgency == "soon"
+
+
+@pytest.mark.parametrize(
+    "day,trend,level",
+    [(2, "improving", "self_care"), (8, "improving", "self_care"), (8, "unchanged", "soon"), (8, None, "soon"),
+     (11, "improving", "soon")],
+)
+def test_an_improving_effect_may_stay_normal_longer(day, trend, level):
+    """Redness normal to day 2, or to day 10 while it is getting better."""
+    assert run(day=day, symptoms=["redness"], trend=trend).urgency == level
+
+
+@pytest.mark.parametrize("trend,level", [("worsening", "urgent"), ("unchanged", "soon"), (None, "soon")])
+def test_a_rule_about_getting_worse_needs_that_trend(trend, level):
+    result = run(day=5, symptoms=["swelling", "redness"], trend=trend)
+    assert result.urgency == level

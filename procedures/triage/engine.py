@@ -7,14 +7,16 @@ docs/knowledge-base.md); this module only decides how that data combines.
 
 How a level is reached, in order:
 
-1. **Red flags first.** Every combination rule that applies to the procedure, day and area is
+1. **Red flags first.** Every combination rule that applies to the procedure, day, area (and
+   trend, for the few rules about symptoms getting worse) is
    checked against *all* reported symptoms, normal ones included (hives are an expected reaction
    to nothing, but hives with a tight throat are anaphylaxis). A rule that fires forces its level
    and lifts its complication's score to at least RULE_SCORE.
 2. **Expected effects.** A symptom listed by one of the procedure's expected effects is
-   *explained* while `day <= normal_until_day`, unless the trend is "worsening" after the effect's
-   usual worst day. Past that it is *overdue*: it forces the effect's `level_after` and points to
-   the complication the effect `becomes`.
+   *explained* while `day <= normal_until_day` (or, when the patient says it is improving, up to
+   the effect's `improving_until_day` if it has one), unless the trend is "worsening" after the
+   effect's usual worst day. Past that it is *overdue*: it forces the effect's `level_after` and
+   points to the complication the effect `becomes`.
 3. **Warning signs.** For each complication linked to the procedure (cross-cutting ones are
    linked to all), every reported symptom that is one of its warning signs counts:
    - at its full weight when the day is inside the link's onset window (widened by a quarter of
@@ -181,7 +183,7 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
     for rule in kb.rules:
         if rule.complication not in procedure.links:
             continue
-        if not rule.applies(procedure.slug, day, answers.area):
+        if not rule.applies(procedure.slug, day, answers.area, answers.trend):
             continue
         matched = rule.match(present)
         if matched is None:
@@ -206,8 +208,7 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
         reported = effect.symptoms & present
         if not reported:
             continue
-        growing_after_peak = answers.trend == "worsening" and day > effect.worst_by_day
-        if day <= effect.normal_until_day and not growing_after_peak:
+        if effect.explains_on(day, answers.trend):
             explained |= reported
         else:
             overdue.setdefault(effect.slug, set()).update(reported)

@@ -113,14 +113,18 @@ class Rule:
     areas: frozenset[str] = frozenset()
     min_day: int | None = None
     max_day: int | None = None
+    trend: str | None = None
 
-    def applies(self, procedure: str, day: int, area: str | None) -> bool:
+    def applies(self, procedure: str, day: int, area: str | None, trend: str | None = None) -> bool:
         if self.procedures and procedure not in self.procedures:
             return False
         if procedure in self.except_procedures:
             return False
         # An unknown area counts as matching: not knowing must never lower the level.
         if self.areas and area is not None and area not in self.areas:
+            return False
+        # A rule about how symptoms are going applies only when the patient told us that trend.
+        if self.trend and trend != self.trend:
             return False
         if self.min_day is not None and day < self.min_day:
             return False
@@ -180,6 +184,15 @@ class ExpectedEffect:
     level_after: str
     becomes: str | None
     sources: tuple[str, ...] = ()
+    improving_until_day: int | None = None
+
+    def explains_on(self, day: int, trend: str | None) -> bool:
+        """Whether the effect is still the normal explanation of its symptoms on this day."""
+        if trend == "worsening" and day > self.worst_by_day:
+            return False  # growing after its usual peak is not normal
+        if day <= self.normal_until_day:
+            return True
+        return trend == "improving" and self.improving_until_day is not None and day <= self.improving_until_day
 
 
 @dataclass(frozen=True)
@@ -233,6 +246,7 @@ class KnowledgeBase:
                     areas=frozenset(r.get("areas") or ()),
                     min_day=r.get("min_day"),
                     max_day=r.get("max_day"),
+                    trend=r.get("trend") or None,
                 )
                 for r in row.get("rules", [])
             )
@@ -297,6 +311,7 @@ class KnowledgeBase:
                         level_after=e.get("level_after") or "soon",
                         becomes=e.get("becomes"),
                         sources=tuple(e.get("sources") or ()),
+                        improving_until_day=e.get("improving_until_day"),
                     )
                     for e in row.get("expected_effects", [])
                 ),

@@ -13,7 +13,8 @@ from django.db import transaction
 
 from procedures.integrity import check_knowledge_base, read_vocabulary
 from procedures.kb_loader import load_knowledge_base
-from procedures.selectors import knowledge_base_data, latest_release
+from procedures.releases import release_candidate_data
+from procedures.selectors import latest_release
 from procedures.services import content_hash, publish_knowledge_base
 
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 report = load_knowledge_base(directory, overwrite_edits=overwrite_edits)
-                data = knowledge_base_data()
+                # Reviewed content only: a row staff are still editing keeps its released values.
+                data = release_candidate_data()
                 vocabulary_dir = settings.SHARED_DIR / "vocabulary"
                 vocabulary = read_vocabulary(vocabulary_dir) if vocabulary_dir.is_dir() else None
                 problems = check_knowledge_base(data, vocabulary)

@@ -1,0 +1,50 @@
+"""The "Ask my clinic to contact me" form and the consent text it records the version of.
+
+Change CONSENT_TEXT_VERSION whenever CONSENT_TEXT changes: each request stores the version the
+patient agreed to.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContactRequest
+
+CONSENT_TEXT_VERSION = "2025-01"
+CONSENT_TEXT = _(
+    "I agree that the clinic stores my name, my contact details, my answers and this result, and uses "
+    "them only to contact me about this check. They are deleted after %(days)s days."
+)
+
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=120)
+    phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    preferred_time = forms.ChoiceField(
+        label=_("When is best to reach you?"),
+        choices=ContactRequest.PreferredTime.choices,
+        initial=ContactRequest.PreferredTime.ANY,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree"),
+        required=True,
+        error_messages={"required": _("Please tick the box to agree, or call the clinic instead.")},
+    )
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and (not _PHONE.match(phone) or sum(ch.isdigit() for ch in phone) < 7):
+            raise forms.ValidationError(_("Please enter a phone number with at least 7 digits."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("phone") and not cleaned.get("email"):
+            raise forms.ValidationError(_("Please give a phone number or an email address."), code="no_contact")
+        return cleaned

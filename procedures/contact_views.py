@@ -1,0 +1,97 @@
+"""Patient side of "Ask my clinic to contact me": one POST endpoint and a thank-you page.
+
+POST-redirect-GET with CSRF on. The form posts to its own URL, never puts anything in a query
+string, and the answers and result are taken from the server-side session, not from the form.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .contact import CONSENT_TEXT_VERSION, ContactForm
+from .selectors import published_knowledge_base
+from .services import create_contact_request
+from .templatetags.contact_tags import PENDING_KEY, SENT_KEY
+from .triage import Answers, Assessment, KnowledgeBase, assess
+
+logger = logging.getLogger(__name__)
+
+SESSION_KEY = "check"  # the questionnaire's answers (views.SESSION_KEY)
+
+
+def _language() -> str:
+    return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+def _assessment(request: HttpRequest, kb: KnowledgeBase) -> tuple[dict, Assessment] | None:
+    """The saved answers and the result the patient is looking at, or None when incomplete."""
+    saved = request.session.get(SESSION_KEY) or {}
+    treatment, reported = saved.get("treatment"), saved.get("symptoms")
+    if not treatment or reported is None or treatment.get("procedure") not in kb.procedures:
+        return None
+    answers = Answers(
+        procedure=treatment["procedure"],
+        days_since_treatment=treatment["days"],
+        symptoms=frozenset(s for s in reported.get("symptoms", []) if s in kb.symptoms),
+        trend=reported.get("trend"),
+        area=treatment.get("area"),
+    )
+    return saved, assess(kb, answers, language=_language())
+
+
+def _result_record(assessment: Assessment) -> dict:
+    """What the patient was told, as plain data for the follow-up queue."""
+    return {
+        "urgency": assessment.urgency,
+        "urgency_label": assessment.urgency_label,
+        "guidance": assessment.guidance,
+        "complications": [{"slug": c.slug, "name": c.name, "urgency": c.urgency} for c in assessment.complications[:5]],
+        "red_flags": list(assessment.red_flags),
+        "reasons": [reason.text for reason in assessment.reasons],
+    }
+
+
+@never_cache
+@require_POST
+def contact_request(request: HttpRequest) -> HttpResponse:
+    kb = published_knowledge_base()
+    current = _assessment(request, kb)
+    if current is None:
+        return redirect("procedures:screen")
+    saved, assessment = current
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        # Shown again with its errors on the result page (PRG); never stored beyond that.
+        request.session[PENDING_KEY] = {name: request.POST.get(name, "") for name in form.fields}
+        return redirect(reverse("procedures:result") + "#contact")
+    try:
+        contact = create_contact_request(
+            contact=form.cleaned_data,
+            consent_text_version=CONSENT_TEXT_VERSION,
+            answers=saved,
+            result=_result_record(assessment),
+            urgency=assessment.urgency,
+            engine_version=assessment.engine_version,
+            knowledge_base_version=assessment.knowledge_base_version,
+            language=_language(),
+        )
+    except Exception:  # whatever failed, the patient must learn that the clinic was not told
+        logger.exception("Could not save a %s contact request", assessment.urgency)
+        return render(request, "procedures/contact_failed.html", {"level": assessment.urgency}, status=503)
+    request.session[SENT_KEY] = contact.pk
+    return redirect("procedures:contact-sent")
+
+
+@never_cache
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get(SENT_KEY)
+    if reference is None:
+        return redirect("procedures:result")
+    return render(request, "procedures/contact_sent.html", {"reference": reference})

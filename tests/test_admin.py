@@ -1,0 +1,249 @@
+"""The staff admin: every page opens for a clinician, lists have fixed query counts, edits become
+drafts with history, a previous version can be restored, and validation speaks plainly."""
+
+import pytest
+from django.urls import reverse
+
+from procedures.models import (
+    Area,
+    CombinationRule,
+    Complication,
+    ContactRequest,
+    ExpectedEffect,
+    KnowledgeBaseRelease,
+    Procedure,
+    ProcedureComplication,
+    Source,
+    Symptom,
+    WarningSign,
+)
+from tests.admin_support import form_data
+from tests.factories import (
+    ContactRequestFactory,
+    ExpectedEffectFactory,
+    LinkFactory,
+    WarningSignFactory,
+    staff_user,
+)
+
+EDITABLE = [Procedure, ExpectedEffect, ProcedureComplication, Complication, WarningSign, CombinationRule]
+READ_ONLY = [Symptom, Area, Source]
+SEARCHES = {
+    Procedure: "Botox",  # a brand alias
+    ExpectedEffect: "swelling",
+    ProcedureComplication: "trusculpt",
+    Complication: "vascular-occlusion",
+    WarningSign: "fever",
+    CombinationRule: "vision",
+    Symptom: "redness",
+    Area: "face",
+    Source: "S1",
+}
+
+
+def url(model, view, *args):
+    return reverse(f"admin:procedures_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def reviewer(db):
+    return staff_user("Clinical reviewer", username="rosa")
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", EDITABLE + READ_ONLY + [KnowledgeBaseRelease], ids=lambda m: m.__name__)
+def test_list_with_search_change_and_history_pages_open_for_a_clinician(reviewer_client, model):
+    listing = reviewer_client.get(url(model, "changelist"), {"q": SEARCHES.get(model, "")})
+    assert listing.status_code == 200
+    if model in SEARCHES:
+        assert listing.context["cl"].result_count > 0, f"search {SEARCHES[model]!r} found nothing"
+    obj = model.objects.first()
+    assert reviewer_client.get(url(model, "change", obj.pk)).status_code == 200
+    assert reviewer_client.get(url(model, "history", obj.pk)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", EDITABLE, ids=lambda m: m.__name__)
+def test_add_pages_open_for_a_clinician(reviewer_client, model):
+    assert reviewer_client.get(url(model, "add")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", READ_ONLY + [KnowledgeBaseRelease], ids=lambda m: m.__name__)
+def test_vocabulary_and_releases_are_read_only(reviewer_client, model):
+    assert reviewer_client.get(url(model, "add")).status_code == 403
+    obj = model.objects.first()
+    page = reviewer_client.get(url(model, "change", obj.pk))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+
+
+@pytest.mark.django_db
+def test_follow_up_queue_pages_open(reviewer_client):
+    request = ContactRequestFactory()
+    assert reviewer_client.get(url(ContactRequest, "changelist"), {"q": "Alice"}).status_code == 200
+    assert reviewer_client.get(url(ContactRequest, "change", request.pk)).status_code == 200
+    assert reviewer_client.get(reverse("admin:procedures_contactrequest_triage_stats")).status_code == 200
+
+
+# --- No N+1 on list pages ---------------------------------------------------------------------
+# Every list page costs the same whatever the number of rows: 4 queries for the request itself
+# (session, user, the user's permissions through groups, the user's own permissions), then a
+# count of the filtered rows, a count of all rows, and the page of rows with its joins and
+# annotated counts; list filters over a relation add one query each for their choices.
+BASE = 4 + 3
+LIST_QUERIES = {
+    Procedure: BASE + 1,  # rows annotated with effect and link counts; + the kinds for the kind filter
+    ExpectedEffect: BASE + 1,  # + procedure filter choices
+    ProcedureComplication: BASE + 1,  # + procedure filter choices
+    Complication: BASE + 1,  # + procedures that have links (RelatedOnlyFieldListFilter)
+    WarningSign: BASE + 1,  # + complications that have signs
+    CombinationRule: BASE + 1,  # + complications that have rules
+    Symptom: BASE,
+    Area: BASE,
+    Source: BASE,
+    KnowledgeBaseRelease: BASE,  # the large frozen data is deferred
+    ContactRequest: BASE + 2,  # rows annotated with level rank; + the date hierarchy's range and its dates
+}
+
+
+def _add_rows(model):
+    """More rows of `model`, so an N+1 would change the query count."""
+    if model in (ProcedureComplication, Complication, Procedure):
+        LinkFactory.create_batch(3)
+    elif model is WarningSign:
+        WarningSignFactory.create_batch(3)
+    elif model is ExpectedEffect:
+        ExpectedEffectFactory.create_batch(3)
+    elif model is ContactRequest:
+        ContactRequestFactory.create_batch(3)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", list(LIST_QUERIES), ids=lambda m: m.__name__)
+def test_list_pages_have_a_fixed_number_of_queries(reviewer_client, model, django_assert_num_queries):
+    ContactRequestFactory()
+    with django_assert_num_queries(LIST_QUERIES[model]):
+        assert reviewer_client.get(url(model, "changelist")).status_code == 200
+    _add_rows(model)
+    with django_assert_num_queries(LIST_QUERIES[model]):
+        assert reviewer_client.get(url(model, "changelist")).status_code == 200
+
+
+# --- Edits, review state, history, restore ----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_saving_makes_a_draft_with_history_and_a_previous_version_can_be_restored(reviewer_client, reviewer):
+    link = ProcedureComplication.objects.select_related("procedure", "complication").first()
+    assert link.status == "published"
+    original = link.onset_max_days
+    page = reviewer_client.get(url(ProcedureComplication, "change", link.pk))
+    response = reviewer_client.post(url(ProcedureComplication, "change", link.pk), form_data(page, onset_max_days="99"))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    link.refresh_from_db()
+    assert (link.onset_max_days, link.status) == (99, "draft")
+    latest = link.history.first()
+    assert latest.history_user == reviewer
+    assert latest.onset_max_days == 99
+
+    # Restore the version before the edit from the history page.
+    before = link.history.filter(onset_max_days=original).first()
+    restore_url = reverse("admin:procedures_procedurecomplication_simple_history", args=[link.pk, before.history_id])
+    page = reviewer_client.get(restore_url)
+    assert page.status_code == 200
+    assert reviewer_client.post(restore_url, form_data(page)).status_code == 302
+    link.refresh_from_db()
+    assert link.onset_max_days == original
+    assert link.status == "draft"  # a restored version is reviewed like any other change
+
+
+@pytest.mark.django_db
+def test_inline_edit_makes_the_part_and_its_page_drafts(reviewer_client):
+    complication = Complication.objects.get(slug="vascular-occlusion")
+    page = reviewer_client.get(url(Complication, "change", complication.pk))
+    data = form_data(page)
+    weight_key = next(k for k in data if k.startswith("warning_signs-0-weight"))
+    data[weight_key] = "0.5"
+    response = reviewer_client.post(url(Complication, "change", complication.pk), data)
+    assert response.status_code == 302, response.context["errors"]
+    first_sign = complication.warning_signs.order_by("-weight").get(weight=0.5)
+    assert first_sign.status == "draft"
+    complication.refresh_from_db()
+    assert complication.status == "draft"
+    assert complication.warning_signs.exclude(pk=first_sign.pk).filter(status="draft").count() == 0
+
+
+@pytest.mark.django_db
+def test_onset_window_the_wrong_way_round_is_refused_with_a_clear_message(reviewer_client):
+    link = ProcedureComplication.objects.first()
+    page = reviewer_client.get(url(ProcedureComplication, "change", link.pk))
+    response = reviewer_client.post(
+        url(ProcedureComplication, "change", link.pk), form_data(page, onset_min_days="10", onset_max_days="3")
+    )
+    assert response.status_code == 200
+    assert (
+        "The latest day cannot be before the earliest day."
+        in response.context["adminform"].form.errors["onset_max_days"]
+    )
+
+
+@pytest.mark.django_db
+def test_expected_effect_worst_day_after_normal_day_is_refused(reviewer_client):
+    effect = ExpectedEffect.objects.first()
+    page = reviewer_client.get(url(ExpectedEffect, "change", effect.pk))
+    response = reviewer_client.post(
+        url(ExpectedEffect, "change", effect.pk), form_data(page, worst_by_day="30", normal_until_day="3")
+    )
+    assert response.status_code == 200
+    assert "worst_by_day" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_a_level_outside_the_list_is_refused(reviewer_client):
+    sign = WarningSign.objects.first()
+    page = reviewer_client.get(url(WarningSign, "change", sign.pk))
+    response = reviewer_client.post(url(WarningSign, "change", sign.pk), form_data(page, urgency="whenever"))
+    assert response.status_code == 200
+    assert "urgency" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_a_warning_sign_for_an_unknown_symptom_is_refused(reviewer_client):
+    sign = WarningSign.objects.first()
+    page = reviewer_client.get(url(WarningSign, "add"))
+    data = {
+        "complication": str(sign.complication_id),
+        "symptom": "999999",
+        "weight": "0.5",
+        "urgency": "urgent",
+    }
+    response = reviewer_client.post(url(WarningSign, "add"), data)
+    assert page.status_code == 200 and response.status_code == 200
+    assert "symptom" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_the_slug_of_an_existing_row_cannot_be_changed(reviewer_client):
+    procedure = Procedure.objects.first()
+    page = reviewer_client.get(url(Procedure, "change", procedure.pk))
+    response = reviewer_client.post(url(Procedure, "change", procedure.pk), form_data(page, slug="renamed"))
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_symptom_autocomplete_answers_editors(client):
+    client.force_login(staff_user("Content editor"))
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "red", "app_label": "procedures", "model_name": "warningsign", "field_name": "symptom"},
+    )
+    assert response.status_code == 200
+    assert any("redness" in r["text"] for r in response.json()["results"])
