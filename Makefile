@@ -6,14 +6,19 @@ PORT ?= 8000
 # Development defaults; production sets DJANGO_SECRET_KEY and leaves DJANGO_DEBUG unset.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup install migrate load test test-browser lint check audit benchmark clean
+.PHONY: run setup install migrate load test lint audit benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt requirements-browser.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt -r requirements-browser.txt
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# Playwright's Python package only: it drives Debian's Chromium and downloads no browser.
+$(VENV)/.installed-browser: requirements-browser.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-browser.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -31,7 +36,7 @@ run: setup
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (DATABASE_URL selects PostgreSQL; SQLite otherwise)
-test: install
+test: install $(VENV)/.installed-browser
 	$(DEV_ENV) $(BIN)/python -m pytest
 
 lint: install

@@ -32,8 +32,13 @@ def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
         join = lambda m: "".join(re.findall(r'"(.*)"', m.group(1)))  # noqa: E731
         mid, mstr = join(msgid), join(msgstr)
         if mid:
-            entries.append((mid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"),
-                            mstr.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"), fuzzy))
+            entries.append(
+                (
+                    mid.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"),
+                    mstr.encode().decode("unicode_escape").encode("latin-1").decode("utf-8"),
+                    fuzzy,
+                )
+            )
     return entries
 
 

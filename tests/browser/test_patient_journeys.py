@@ -1,0 +1,254 @@
+"""The patient's journeys in a real browser, at a phone and a desktop size.
+
+Every page and state a patient sees is checked by axe-core (no serious or critical problems),
+weighed (under 150 KB, nothing from outside the app) and photographed under
+test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from procedures.triage.wording import LEVEL_LABELS
+from tests.patient_stories import BREATHING, DUSKY_SKIN, EXPECTED_REDNESS, INFECTION, NUMBNESS, Story
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VIEWPORT_NAMES = ("phone", "desktop")
+
+
+def _at(page, path: str) -> None:
+    """Wait until the page shows `path` (a fragment left over from an error link may follow)."""
+    page.wait_for_url(lambda url: urlsplit(url).path == path)
+
+
+def _start(patient) -> None:
+    patient.goto("/")
+    patient.shown("home")
+    patient.page.locator("main a[href='/check/']").click()
+    _at(patient.page, "/check/")
+    patient.shown("step 1 emergency check")
+
+
+def _answer_by_pointer(patient, story: Story, name: str) -> None:
+    page = patient.page
+    for slug in story.red_flags:
+        page.locator(f"input[name=red_flags][value='{slug}']").check()
+    if not story.red_flags:
+        page.locator("#id_none_of_these").check()
+    patient.submit()
+    if story.red_flags:
+        _at(page, "/check/emergency/")
+        return
+    _at(page, "/check/treatment/")
+    patient.shown("step 2 treatment")
+    page.locator(f"input[name=procedure][value='{story.procedure}']").check()
+    page.locator("#id_days_ago").fill(str(story.days_ago))
+    page.locator("#id_area").select_option(story.area)
+    patient.submit()
+    _at(page, "/check/symptoms/")
+    patient.shown("step 3 symptoms")
+    for slug in story.symptoms:
+        page.locator(f"#symptom-{slug}").check()
+    page.locator(f"input[name=trend][value='{story.trend}']").check()
+    patient.submit()
+    _at(page, "/check/result/")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORT_NAMES)
+def test_emergency_through_the_red_flag_screen(browser, viewport):
+    patient = browser.open(viewport)
+    _start(patient)
+    _answer_by_pointer(patient, BREATHING, "emergency")
+    patient.shown("emergency screen")
+    page = patient.page
+    assert page.locator("h1").inner_text() == "Call 911 now"
+    assert page.locator(".level-kicker").inner_text().lower() == "level: emergency"
+    call = page.locator("main a[href='tel:911']").first
+    assert call.is_visible()
+    box = call.bounding_box()
+    assert box["height"] >= 44, "the call button is a comfortable tap target"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORT_NAMES)
+@pytest.mark.parametrize("story", [INFECTION, EXPECTED_REDNESS], ids=lambda s: s.name)
+def test_questionnaire_to_result(browser, viewport, story):
+    patient = browser.open(viewport)
+    _start(patient)
+    _answer_by_pointer(patient, story, story.name)
+    patient.shown(f"result {story.name}")
+    page = patient.page
+    assert page.locator("h1").inner_text() == LEVEL_LABELS["en"][story.level]
+    # The level is said in words, not by colour alone: the heading names it.
+    assert story.level.replace("_", "-").split("-")[0] in page.locator("h1").inner_text().lower()
+    timeline = page.locator(".tl")
+    assert timeline.is_visible()
+    assert page.locator(".tl-today-label").inner_text() == f"Today (day {story.days_ago})"
+    assert page.locator(".tl-row").count() >= 1
+    assert page.locator("#timeline-intro").inner_text().startswith("Each bar shows")
+
+
+@pytest.mark.parametrize("story", [DUSKY_SKIN, NUMBNESS], ids=lambda s: s.name)
+def test_the_other_levels_result_pages(browser, story):
+    patient = browser.open("phone")
+    _start(patient)
+    _answer_by_pointer(patient, story, story.name)
+    patient.shown(f"result {story.name}")
+    assert patient.page.locator("h1").inner_text() == LEVEL_LABELS["en"][story.level]
+
+
+def test_self_care_by_keyboard_only(browser):
+    """No mouse at all: Tab to each control, Space to tick, Enter to go on."""
+    patient = browser.open("desktop")
+    page, story = patient.page, EXPECTED_REDNESS
+    patient.goto("/")
+    patient.tab_to("a.skip-link")
+    page.keyboard.press("Enter")
+    assert patient.focused() == "main"
+    patient.tab_to("main a[href='/check/']")
+    page.keyboard.press("Enter")
+    _at(page, "/check/")
+    patient.tab_to("#id_none_of_these")
+    page.keyboard.press("Space")
+    patient.tab_to("main button[type=submit]")
+    page.keyboard.press("Enter")
+    _at(page, "/check/treatment/")
+    # A radio group takes one Tab stop; the arrow keys move within it.
+    patient.tab_to("input[name=procedure]")
+    for _ in range(40):
+        if page.evaluate("() => document.activeElement.value") == story.procedure:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    assert page.locator(f"input[name=procedure][value='{story.procedure}']").is_checked()
+    patient.tab_to("#id_days_ago")
+    page.keyboard.type(str(story.days_ago))
+    patient.tab_to("#id_area")
+    page.keyboard.type(page.locator(f"#id_area option[value='{story.area}']").inner_text()[:4])
+    assert page.locator("#id_area").input_value() == story.area
+    patient.tab_to("main button[type=submit]")
+    page.keyboard.press("Enter")
+    _at(page, "/check/symptoms/")
+    for slug in story.symptoms:
+        patient.tab_to(f"#symptom-{slug}")
+        page.keyboard.press("Space")
+    patient.tab_to("input[name=trend]")
+    for _ in range(5):
+        if page.evaluate("() => document.activeElement.value") == story.trend:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    patient.tab_to("main button[type=submit]")
+    page.keyboard.press("Enter")
+    _at(page, "/check/result/")
+    patient.shown("result self-care by keyboard")
+    assert page.locator("h1").inner_text() == LEVEL_LABELS["en"]["self_care"]
+    patient.tab_to("button[data-print]")
+
+
+def test_error_states_are_announced_and_tied_to_their_fields(browser):
+    patient = browser.open("desktop")
+    page = patient.page
+    patient.goto("/check/")
+    patient.submit()
+    patient.shown("error step 1 nothing ticked")
+    assert patient.focused() == "form-errors", "focus moves to the error summary"
+    assert page.locator("fieldset").first.get_attribute("aria-describedby") == "red-flags-error"
+    assert page.locator("#id_none_of_these").get_attribute("aria-invalid") == "true"
+    page.locator("#form-errors a").first.click()
+    assert patient.focused() == "id_red_flags_0", "the summary link goes to the first choice"
+
+    page.locator("input[name=red_flags]").first.check()
+    page.locator("#id_none_of_these").check()
+    patient.submit()
+    patient.shown("error step 1 both ticked")
+
+    page.locator("input[name=red_flags]").first.uncheck()
+    patient.submit()
+    _at(page, "/check/treatment/")
+    patient.submit()
+    patient.shown("error step 2 nothing filled in")
+    first = page.locator("#id_procedure_0")
+    assert first.get_attribute("aria-invalid") == "true"
+    described = page.locator("#div_id_procedure fieldset").get_attribute("aria-describedby")
+    assert page.locator(f"#{described}").inner_text().strip()
+    page.locator("#form-errors a[href='#id_procedure_0']").click()
+    assert patient.focused() == "id_procedure_0"
+
+    page.locator("input[name=procedure]").first.check()
+    page.locator("#id_treatment_date").fill("2999-01-01")
+    patient.submit()
+    patient.shown("error step 2 date in the future")
+    date = page.locator("#id_treatment_date")
+    assert date.get_attribute("aria-invalid") == "true"
+    described = " ".join(page.locator(f"#{i}").inner_text() for i in date.get_attribute("aria-describedby").split())
+    assert "future" in described
+
+    page.locator("#id_treatment_date").fill("")
+    page.locator("#id_days_ago").fill("2")
+    patient.submit()
+    _at(page, "/check/symptoms/")
+    patient.submit()
+    patient.shown("error step 3 nothing ticked")
+    assert page.locator("#symptoms-error").is_visible()
+    assert page.locator("fieldset.symptom-group").first.get_attribute("aria-describedby") == "symptoms-error"
+
+    page.locator("input[name=symptoms]").first.check()
+    page.locator("#id_nothing_to_report").check()
+    patient.submit()
+    patient.shown("error step 3 both ticked")
+
+
+@pytest.mark.parametrize("story", [BREATHING, INFECTION], ids=lambda s: s.name)
+def test_spanish_from_the_browser_language(browser, story):
+    patient = browser.open("phone", locale="es-MX")
+    page = patient.page
+    _start(patient)
+    assert page.locator("html").get_attribute("lang") == "es"
+    _answer_by_pointer(patient, story, story.name)
+    if story.red_flags:
+        patient.shown("emergency screen")
+        assert page.locator("h1").inner_text() == "Llame al 911 ahora"
+    else:
+        patient.shown(f"result {story.name}")
+        assert page.locator("h1").inner_text() == LEVEL_LABELS["es"][story.level]
+        assert page.locator(".tl-today-label").inner_text() == f"Hoy (día {story.days_ago})"
+
+
+def test_language_switcher(browser):
+    patient = browser.open("desktop")
+    page = patient.page
+    patient.goto("/check/")
+    english = page.locator(".lang-switch button[value=en]")
+    assert english.get_attribute("aria-pressed") == "true"
+    patient.tab_to(".lang-switch button[value=es]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    _at(page, "/check/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.locator("h1").inner_text() == "Primero, una revisión de emergencia"
+    assert page.locator(".lang-switch button[value=es]").get_attribute("aria-pressed") == "true"
+    patient.shown("step 1 after switching to Spanish")
+
+
+def test_printable_summary(browser):
+    patient = browser.open("desktop")
+    page, story = patient.page, INFECTION
+    _start(patient)
+    _answer_by_pointer(patient, story, story.name)
+    page.wait_for_load_state("networkidle")
+    page.emulate_media(media="print")
+    for hidden in (".lang-switch", "button[data-print]", "a[href='/check/symptoms/']"):
+        assert not page.locator(hidden).is_visible(), f"{hidden} should not print"
+    assert page.locator(".print-heading").is_visible()
+    main = page.locator("main").inner_text()
+    for fact in ("RF microneedling", "Day 5", "Pus", LEVEL_LABELS["en"]["urgent"], "What to do now", "Checked on"):
+        assert fact.lower() in main.lower(), f"the printed summary lacks {fact!r}"
+    assert "Knowledge base " in main
+    assert page.locator(".tl").is_visible() and page.locator(".tl-today").first.is_visible()
+    shots = browser.artifacts / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / "desktop-result-urgent-print.png"), full_page=True)
+    page.pdf(path=str(browser.artifacts / "result-urgent-summary.pdf"), format="Letter", print_background=False)
