@@ -10,10 +10,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@clinic.example")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "correct horse battery staple")
+        if create:
+            self.save(update_fields=["password"])
     is_staff = True
 
 
@@ -58,6 +63,7 @@ class ComplicationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Complication
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"test-complication-{n}")
     name = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").capitalize())
@@ -105,6 +111,7 @@ class WarningSignFactory(factory.django.DjangoModelFactory):
 class ExpectedEffectFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ExpectedEffect
+        skip_postgeneration_save = True
 
     procedure = factory.SubFactory(ProcedureFactory)
     slug = factory.Sequence(lambda n: f"effect-{n}")
