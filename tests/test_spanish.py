@@ -13,7 +13,7 @@ from django.conf import settings
 
 from procedures.models import KnowledgeBaseRelease
 from procedures.triage import LEVELS
-from procedures.triage.wording import LEVEL_GUIDANCE, LEVEL_LABELS
+from procedures.triage.wording import LEVEL_GUIDANCE, LEVEL_LABELS, LEVEL_LEADS
 
 from .patient_stories import BREATHING, RESULT_STORIES, walk
 
@@ -62,12 +62,13 @@ def test_the_compiled_catalogue_matches_the_po_file():
 def test_engine_wording_has_every_level_in_both_languages():
     for language in ("en", "es"):
         assert set(LEVEL_LABELS[language]) == set(LEVELS)
-        assert set(LEVEL_GUIDANCE[language]) == set(LEVELS)
+        for table in (LEVEL_GUIDANCE, LEVEL_LEADS):
+            assert set(table[language]) == set(LEVELS)
+            assert all(text.strip() for text in table[language].values())
         assert all(text.strip() for text in LEVEL_LABELS[language].values())
-        assert all(text.strip() for text in LEVEL_GUIDANCE[language].values())
     for level in LEVELS:
-        assert LEVEL_LABELS["es"][level] != LEVEL_LABELS["en"][level]
-        assert LEVEL_GUIDANCE["es"][level] != LEVEL_GUIDANCE["en"][level]
+        for table in (LEVEL_LABELS, LEVEL_GUIDANCE, LEVEL_LEADS):
+            assert table["es"][level] != table["en"][level]
 
 
 def _missing_spanish(data: dict) -> list[str]:
@@ -189,7 +190,8 @@ def test_every_urgency_level_is_complete_in_spanish(spanish_client, story):
     assert response.context["level"] == story.level
     text = _assert_spanish(response)
     assert LEVEL_LABELS["es"][story.level] in text
-    assert LEVEL_GUIDANCE["es"][story.level] in text
+    # The full advice, or its one-line lead when the likeliest complication's advice follows.
+    assert LEVEL_GUIDANCE["es"][story.level] in text or LEVEL_LEADS["es"][story.level] in text
     assert "Qué es normal después de este tratamiento" in text
 
 

@@ -340,12 +340,13 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
         )
 
     reasons.sort(key=lambda r: -LEVEL_RANK[r.level])
-    guidance = level_guidance(level, language)
     # Add the likeliest complication's own advice only when it was written for this level: a
     # clinic-today instruction must never sit under an emergency banner.
     top = next((f for f in findings if f.urgency == level and level != "self_care"), None)
+    advice = ""
     if top is not None and top.what_to_do and kb.complications[top.slug].default_urgency == level:
-        guidance = f"{guidance} {top.what_to_do}"
+        advice = top.what_to_do
+    guidance = level_guidance(level, language, advice)
     return Assessment(
         urgency=level,
         urgency_label=level_label(level, language),

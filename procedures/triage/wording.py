@@ -61,6 +61,24 @@ LEVEL_GUIDANCE = {
 }
 
 
+# One-sentence leads used when the likeliest complication's own advice follows, so the patient
+# does not read the same instruction twice.
+LEVEL_LEADS = {
+    "en": {
+        "emergency": "Call 911 now or go to the nearest emergency department.",
+        "urgent": "Get medical advice today.",
+        "soon": "Contact your clinic within the next 2–3 days.",
+        "self_care": "This is expected after your treatment.",
+    },
+    "es": {
+        "emergency": "Llame al 911 ahora o vaya a la sala de emergencias más cercana.",
+        "urgent": "Busque atención médica hoy.",
+        "soon": "Contacte a su clínica en los próximos 2–3 días.",
+        "self_care": "Esto es normal después de su tratamiento.",
+    },
+}
+
+
 def _lang(language: str) -> str:
     return "es" if language == "es" else "en"
 
@@ -69,7 +87,10 @@ def level_label(level: str, language: str = "en") -> str:
     return LEVEL_LABELS[_lang(language)][level]
 
 
-def level_guidance(level: str, language: str = "en") -> str:
+def level_guidance(level: str, language: str = "en", advice: str = "") -> str:
+    """What to do now: the level's full advice, or its one-line lead followed by `advice`."""
+    if advice:
+        return f"{LEVEL_LEADS[_lang(language)][level]} {advice}"
     return LEVEL_GUIDANCE[_lang(language)][level]
 
 
