@@ -23,7 +23,8 @@ How a level is reached, in order:
      its length, at least one day), forcing the sign's level;
    - at OUT_OF_WINDOW_FACTOR of its weight outside the window, forcing one level less than the
      sign's (never below "soon": the timing makes it less likely, not harmless), except a
-     defining sign (weight 1), which keeps its level whatever the day;
+     defining sign (weight 1) or a sign of a cross-cutting complication (infection, sepsis,
+     anaphylaxis... can follow any treatment at any time), which keep their level;
    - at EXPLAINED_FACTOR of its weight, forcing nothing, when an expected effect explains it.
 4. **Scores.** A complication's score is the noisy-OR of its counting weights,
    1 − Π(1 − wᵢ), in 0..1: one strong sign scores high, several weak signs add up without ever
@@ -256,6 +257,11 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
                 if sign.weight >= DEFINING_WEIGHT:
                     forced = sign.urgency
                     found.add(sign.symptom, sign.weight, forced)
+                elif comp.cross_cutting:
+                    # Infection, sepsis, anaphylaxis... can follow any treatment at any time: a
+                    # link's window says when they are typical (it ranks them), not when they stop.
+                    forced = sign.urgency
+                    found.add(sign.symptom, sign.weight * OUT_OF_WINDOW_FACTOR, forced)
                 else:
                     forced = _one_level_down_not_below_soon(sign.urgency)
                     found.add(sign.symptom, sign.weight * OUT_OF_WINDOW_FACTOR, forced)
