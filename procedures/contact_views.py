@@ -11,39 +11,25 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .contact import CONSENT_TEXT_VERSION, ContactForm
+from .questionnaire import SESSION_KEY, patient_language, saved_answers
 from .selectors import published_knowledge_base
 from .services import create_contact_request
 from .templatetags.contact_tags import PENDING_KEY, SENT_KEY
-from .triage import Answers, Assessment, KnowledgeBase, assess
+from .triage import Assessment, KnowledgeBase, assess
 
 logger = logging.getLogger(__name__)
-
-SESSION_KEY = "check"  # the questionnaire's answers (views.SESSION_KEY)
-
-
-def _language() -> str:
-    return "es" if (get_language() or "en").startswith("es") else "en"
 
 
 def _assessment(request: HttpRequest, kb: KnowledgeBase) -> tuple[dict, Assessment] | None:
     """The saved answers and the result the patient is looking at, or None when incomplete."""
-    saved = request.session.get(SESSION_KEY) or {}
-    treatment, reported = saved.get("treatment"), saved.get("symptoms")
-    if not treatment or reported is None or treatment.get("procedure") not in kb.procedures:
+    answers = saved_answers(request.session, kb)
+    if answers is None:
         return None
-    answers = Answers(
-        procedure=treatment["procedure"],
-        days_since_treatment=treatment["days"],
-        symptoms=frozenset(s for s in reported.get("symptoms", []) if s in kb.symptoms),
-        trend=reported.get("trend"),
-        area=treatment.get("area"),
-    )
-    return saved, assess(kb, answers, language=_language())
+    return request.session[SESSION_KEY], assess(kb, answers, language=patient_language())
 
 
 def _result_record(assessment: Assessment) -> dict:
@@ -80,7 +66,7 @@ def contact_request(request: HttpRequest) -> HttpResponse:
             urgency=assessment.urgency,
             engine_version=assessment.engine_version,
             knowledge_base_version=assessment.knowledge_base_version,
-            language=_language(),
+            language=patient_language(),
         )
     except Exception:  # whatever failed, the patient must learn that the clinic was not told
         logger.exception("Could not save a %s contact request", assessment.urgency)

@@ -11,21 +11,16 @@ from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import EmergencyScreenForm, SymptomsForm, TreatmentForm
 from .presentation import result_context, symptom_groups
+from .questionnaire import SESSION_KEY, patient_language, saved_answers
 from .selectors import published_knowledge_base
-from .triage import Answers, assess
+from .triage import assess
 
-SESSION_KEY = "check"
 STEPS = ("screen", "treatment", "symptoms")
-
-
-def _language() -> str:
-    return "es" if (get_language() or "en").startswith("es") else "en"
 
 
 def _answers(request: HttpRequest) -> dict:
@@ -67,14 +62,14 @@ def emergency_screen(request: HttpRequest) -> HttpResponse:
         return _unavailable(request)
     saved = _answers(request).get("screen")
     if request.method == "POST":
-        form = EmergencyScreenForm(request.POST, kb=kb, language=_language())
+        form = EmergencyScreenForm(request.POST, kb=kb, language=patient_language())
         if form.is_valid():
             flags = form.cleaned_data["red_flags"]
             _save(request, "screen", {"red_flags": flags, "none": not flags})
             return redirect("procedures:emergency" if flags else "procedures:treatment")
     else:
         initial = {"red_flags": saved["red_flags"], "none_of_these": saved["none"]} if saved else None
-        form = EmergencyScreenForm(initial=initial, kb=kb, language=_language())
+        form = EmergencyScreenForm(initial=initial, kb=kb, language=patient_language())
     return render(request, "procedures/screen.html", {"form": form, "step": 1})
 
 
@@ -84,7 +79,7 @@ def emergency_result(request: HttpRequest) -> HttpResponse:
     flags = (_answers(request).get("screen") or {}).get("red_flags") or []
     if not flags:
         return redirect("procedures:screen")
-    language = _language()
+    language = patient_language()
     labels = [kb.symptoms[s].label.get(language) for s in flags if s in kb.symptoms]
     return render(request, "procedures/emergency.html", {"flags": labels})
 
@@ -97,7 +92,7 @@ def treatment_step(request: HttpRequest) -> HttpResponse:
         return _unavailable(request)
     if missing := _missing_step(request, "treatment"):
         return redirect(_STEP_URLS[missing])
-    language = _language()
+    language = patient_language()
     if request.method == "POST":
         form = TreatmentForm(request.POST, kb=kb, language=language)
         if form.is_valid():
@@ -138,7 +133,7 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
         return _unavailable(request)
     if missing := _missing_step(request, "symptoms"):
         return redirect(_STEP_URLS[missing])
-    language = _language()
+    language = patient_language()
     treatment = _answers(request)["treatment"]
     if treatment["procedure"] not in kb.procedures:
         return redirect("procedures:treatment")
@@ -183,18 +178,11 @@ def result(request: HttpRequest) -> HttpResponse:
         missing = "symptoms"
     if missing:
         return redirect(_STEP_URLS[missing])
-    saved = _answers(request)
-    treatment, reported = saved["treatment"], saved["symptoms"]
-    if treatment["procedure"] not in kb.procedures:
+    answers = saved_answers(request.session, kb)
+    if answers is None:  # the procedure was withdrawn from the knowledge base since
         return redirect("procedures:treatment")
-    language = _language()
-    answers = Answers(
-        procedure=treatment["procedure"],
-        days_since_treatment=treatment["days"],
-        symptoms=frozenset(s for s in reported["symptoms"] if s in kb.symptoms),
-        trend=reported["trend"],
-        area=treatment.get("area"),
-    )
+    treatment = _answers(request)["treatment"]
+    language = patient_language()
     assessment = assess(kb, answers, language=language)
     treated_on = date.fromisoformat(treatment["treatment_date"]) if treatment.get("treatment_date") else None
     context = result_context(kb, answers, assessment, language, treatment_date=treated_on)
