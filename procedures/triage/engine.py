@@ -8,10 +8,10 @@ docs/knowledge-base.md); this module only decides how that data combines.
 How a level is reached, in order:
 
 1. **Red flags first.** Every combination rule that applies to the procedure, day, area (and
-   trend, for the few rules about symptoms getting worse) is
-   checked against *all* reported symptoms, normal ones included (hives are an expected reaction
-   to nothing, but hives with a tight throat are anaphylaxis). A rule that fires forces its level
-   and lifts its complication's score to at least RULE_SCORE.
+   trend, for the few rules about symptoms getting worse) is checked against *all* reported
+   symptoms, normal ones included (swelling after filler is expected, but swelling with a tight
+   throat is anaphylaxis). A rule that fires forces its level and lifts its complication's score
+   to at least RULE_SCORE.
 2. **Expected effects.** A symptom listed by one of the procedure's expected effects is
    *explained* while `day <= normal_until_day` (or, when the patient says it is improving, up to
    the effect's `improving_until_day` if it has one), unless the trend is "worsening" after the
