@@ -182,3 +182,11 @@ def test_an_improving_effect_may_stay_normal_longer(day, trend, level):
 def test_a_rule_about_getting_worse_needs_that_trend(trend, level):
     result = run(day=5, symptoms=["swelling", "redness"], trend=trend)
     assert result.urgency == level
+
+
+def test_a_symptom_keeps_its_best_explanation_on_the_list_when_timing_makes_it_weak():
+    """Trouble swallowing on day 40 after toxin: late for toxin spread, but still the reason."""
+    result = run(procedure="toxin", day=40, symptoms=["difficulty-swallowing"])
+    assert result.urgency == "soon"
+    assert [c.slug for c in result.complications] == ["toxin-spread"]
+    assert result.complications[0].score < 0.2

@@ -29,9 +29,10 @@ How a level is reached, in order:
 4. **Scores.** A complication's score is the noisy-OR of its counting weights,
    1 − Π(1 − wᵢ), in 0..1: one strong sign scores high, several weak signs add up without ever
    passing 1. It is multiplied by AREA_FACTOR when the patient names an area the complication
-   is not typical for. Complications scoring at least MIN_SCORE, or that forced an urgent or
-   emergency level, are listed, highest first; ties go to the higher level, then to the more
-   frequent complication.
+   is not typical for. Complications scoring at least MIN_SCORE, that forced an urgent or
+   emergency level, or that are the best explanation of a symptom no expected effect explains,
+   are listed, highest first; ties go to the higher level, then to the more frequent
+   complication.
 5. **Level.** The highest of: fired rules, forced warning-sign levels, overdue effects, and
    "soon" for any reported symptom that nothing in the knowledge base accounts for after this
    procedure on this day (a self-care warning sign accounts for a symptom only inside its
@@ -271,17 +272,29 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
                     red_flags.add(sign.symptom)
 
     # 4. Rank the complications.
+    scores: dict[str, float] = {}
+    for slug, found in candidates.items():
+        comp = kb.complications[slug]
+        scores[slug] = found.score()
+        if answers.area and comp.typical_areas and answers.area not in comp.typical_areas:
+            scores[slug] *= AREA_FACTOR
+    # Each symptom that no expected effect explains keeps its best explanation on the list, even
+    # when timing made it a weak one (a numb patch on day 10 is still most likely a nerve injury).
+    best_for_symptom = set()
+    for symptom in present - explained:
+        pointing = [slug for slug, found in candidates.items() if symptom in found.matched]
+        if pointing:
+            best_for_symptom.add(max(pointing, key=lambda slug: (scores[slug], slug)))
     findings: list[ComplicationFinding] = []
     for slug, found in candidates.items():
         comp = kb.complications[slug]
         link = procedure.links[slug]
-        score = found.score()
-        if answers.area and comp.typical_areas and answers.area not in comp.typical_areas:
-            score *= AREA_FACTOR
+        score = scores[slug]
         # A complication that forced an urgent or emergency level is always shown: the patient
         # must see why, even when the sign that forced it is a weak pointer.
         forced_high = LEVEL_RANK[found.level] >= LEVEL_RANK["urgent"]
-        if not found.matched or (score < MIN_SCORE - 1e-9 and not forced_high):
+        shown = score >= MIN_SCORE - 1e-9 or forced_high or slug in best_for_symptom
+        if not found.matched or not shown:
             continue
         matched = tuple(sorted(found.matched))
         explanation = found.rule_text or sign_sentence(
