@@ -38,7 +38,7 @@ class EmergencyScreenForm(forms.Form):
     def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["red_flags"].choices = [
-            (slug, kb.symptoms[slug].label.get(language)) for slug in kb.emergency_screen_symptoms()
+            (slug, kb.symptoms[slug].label.get(language)) for slug in kb.emergency_screen_symptoms
         ]
 
     def clean(self):

@@ -28,6 +28,12 @@ def read_vocabulary(directory: Path) -> dict[str, list[dict[str, str]]]:
     return vocabulary
 
 
+def shared_vocabulary(directory: Path) -> dict[str, list[dict[str, str]]] | None:
+    """The shared vocabulary, or None when the shared folder is not beside the repo (checks then
+    run without it rather than fail)."""
+    return read_vocabulary(directory) if directory.is_dir() else None
+
+
 def _missing_text(row: Mapping[str, Any], field: str, optional: bool = False) -> list[str]:
     """Names of the language variants of `field` that are empty when they should not be."""
     en, es = (row.get(field) or "").strip(), (row.get(f"{field}_es") or "").strip()

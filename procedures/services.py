@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .audit import Miss, run_audit
-from .integrity import check_knowledge_base, read_vocabulary
+from .integrity import check_knowledge_base, shared_vocabulary
 from .models import (
     CombinationRule,
     Complication,
@@ -104,9 +104,7 @@ def check_release(data: dict[str, Any]) -> GateReport:
     under-triage is above settings.PUBLISH_GATE_MAX_UNDER_TRIAGE percent.
     """
     report = GateReport()
-    vocabulary_dir = settings.SHARED_DIR / "vocabulary"
-    vocabulary = read_vocabulary(vocabulary_dir) if vocabulary_dir.is_dir() else None
-    report.problems.extend(check_knowledge_base(data, vocabulary))
+    report.problems.extend(check_knowledge_base(data, shared_vocabulary(settings.SHARED_DIR / "vocabulary")))
     if report.problems:
         return report
     vignettes, report.files = gate_vignettes()

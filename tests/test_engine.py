@@ -152,7 +152,7 @@ def test_window_tolerance_widens_by_a_quarter():
 
 
 def test_emergency_screen_lists_unscoped_cross_cutting_emergencies():
-    assert KB.emergency_screen_symptoms() == ("difficulty-breathing",)
+    assert KB.emergency_screen_symptoms == ("difficulty-breathing",)
 
 
 def test_a_defining_sign_keeps_its_level_outside_the_window():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
@@ -328,8 +329,10 @@ class KnowledgeBase:
             rules=tuple(all_rules),
         )
 
+    @cached_property
     def emergency_screen_symptoms(self) -> tuple[str, ...]:
-        """Symptoms that on their own mean an emergency after any treatment.
+        """Symptoms that on their own mean an emergency after any treatment (worked out once per
+        snapshot, not per request).
 
         These are the questions of the first, NHS-111-style screen: warning signs of
         cross-cutting complications with an emergency level and no procedure exceptions, plus

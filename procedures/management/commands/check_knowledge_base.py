@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures.integrity import check_knowledge_base, read_vocabulary
+from procedures.integrity import check_knowledge_base, shared_vocabulary
 from procedures.selectors import knowledge_base_data
 
 
@@ -17,11 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, vocabulary: Path, **options):
         data = knowledge_base_data()
-        if vocabulary.is_dir():
-            vocab = read_vocabulary(vocabulary)
-        else:
+        vocab = shared_vocabulary(vocabulary)
+        if vocab is None:
             self.stderr.write(f"No vocabulary at {vocabulary}: checking without it.")
-            vocab = None
         problems = check_knowledge_base(data, vocab)
         counts = (
             f"{len(data['procedures'])} procedures, {len(data['complications'])} complications, "

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from procedures.integrity import check_knowledge_base, read_vocabulary
+from procedures.integrity import check_knowledge_base, shared_vocabulary
 from procedures.kb_loader import load_knowledge_base
 from procedures.releases import release_candidate_data
 from procedures.selectors import latest_release
@@ -33,9 +33,7 @@ class Command(BaseCommand):
                 report = load_knowledge_base(directory, overwrite_edits=overwrite_edits)
                 # Reviewed content only: a row staff are still editing keeps its released values.
                 data = release_candidate_data()
-                vocabulary_dir = settings.SHARED_DIR / "vocabulary"
-                vocabulary = read_vocabulary(vocabulary_dir) if vocabulary_dir.is_dir() else None
-                problems = check_knowledge_base(data, vocabulary)
+                problems = check_knowledge_base(data, shared_vocabulary(settings.SHARED_DIR / "vocabulary"))
                 if problems:
                     raise CommandError(
                         "The knowledge base is not whole; nothing was loaded:\n  " + "\n  ".join(problems)
