@@ -94,8 +94,14 @@ def main() -> None:
             "/check/treatment/",
             {"procedure": i["procedure"], "days_ago": i["days_since_treatment"], "area": i.get("area") or ""},
         )
-        client.post("/check/symptoms/", {"symptoms": i["symptoms"] or [], "trend": i.get("trend") or "",
-                                         "nothing_to_report": "" if i["symptoms"] else "on"})
+        client.post(
+            "/check/symptoms/",
+            {
+                "symptoms": i["symptoms"] or [],
+                "trend": i.get("trend") or "",
+                "nothing_to_report": "" if i["symptoms"] else "on",
+            },
+        )
         with CaptureQueriesContext(connection) as captured:
             start = time.perf_counter()
             response = client.get("/check/result/")

@@ -15,15 +15,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from .selectors import published_knowledge_base
-from .triage import Assessment, assess
+from .triage import assess
 from .validation import parse_answers
+from .wording import ShownAssessment, say_assessment
+
+# The contract's plain-language fields are in English; clients translate with the list endpoints.
+API_LANGUAGE = "en"
 
 
 def _errors(status: int, errors: dict[str, list[str]]) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=status)
 
 
-def assessment_json(result: Assessment) -> dict:
+def assessment_json(result: ShownAssessment) -> dict:
     """The contract's response body."""
     return {
         "urgency": result.urgency,
@@ -86,7 +90,7 @@ def assessments(request: HttpRequest) -> JsonResponse:
     answers, errors = parse_answers(kb, payload)
     if answers is None:
         return _errors(400, errors)
-    return JsonResponse(assessment_json(assess(kb, answers)))
+    return JsonResponse(assessment_json(say_assessment(assess(kb, answers), API_LANGUAGE)))
 
 
 @require_GET
@@ -96,7 +100,13 @@ def procedure_list(request: HttpRequest) -> JsonResponse:
         {
             "knowledge_base_version": kb.version,
             "procedures": [
-                {"slug": p.slug, "name": p.name.en, "name_es": p.name.es, "aliases": list(p.aliases), "kind": p.kind}
+                {
+                    "slug": p.slug,
+                    "name": p.name.get("en"),
+                    "name_es": p.name.by_language.get("es", ""),
+                    "aliases": list(p.aliases),
+                    "kind": p.kind,
+                }
                 for p in sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
             ],
         }
@@ -110,9 +120,17 @@ def symptom_list(request: HttpRequest) -> JsonResponse:
         {
             "knowledge_base_version": kb.version,
             "symptoms": [
-                {"slug": s.slug, "label": s.label.en, "label_es": s.label.es, "group": s.group}
+                {
+                    "slug": s.slug,
+                    "label": s.label.get("en"),
+                    "label_es": s.label.by_language.get("es", ""),
+                    "group": s.group,
+                }
                 for s in sorted(kb.symptoms.values(), key=lambda s: (s.position, s.slug))
             ],
-            "areas": [{"slug": a.slug, "name": a.name.en, "name_es": a.name.es} for a in kb.areas.values()],
+            "areas": [
+                {"slug": a.slug, "name": a.name.get("en"), "name_es": a.name.by_language.get("es", "")}
+                for a in kb.areas.values()
+            ],
         }
     )

@@ -15,24 +15,32 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .contact import CONSENT_TEXT_VERSION, ContactForm
-from .questionnaire import SESSION_KEY, patient_language, saved_answers
+from .presentation import level_view
+from .questionnaire import (
+    contact_sent_reference,
+    keep_pending_contact,
+    patient_language,
+    remember_contact_sent,
+    saved_answers,
+    saved_steps,
+)
 from .selectors import published_knowledge_base
 from .services import create_contact_request
-from .templatetags.contact_tags import PENDING_KEY, SENT_KEY
-from .triage import Assessment, KnowledgeBase, assess
+from .triage import KnowledgeBase, assess
+from .wording import ShownAssessment, say_assessment
 
 logger = logging.getLogger(__name__)
 
 
-def _assessment(request: HttpRequest, kb: KnowledgeBase) -> tuple[dict, Assessment] | None:
+def _assessment(request: HttpRequest, kb: KnowledgeBase) -> tuple[dict, ShownAssessment] | None:
     """The saved answers and the result the patient is looking at, or None when incomplete."""
     answers = saved_answers(request.session, kb)
     if answers is None:
         return None
-    return request.session[SESSION_KEY], assess(kb, answers, language=patient_language())
+    return saved_steps(request.session), say_assessment(assess(kb, answers), patient_language())
 
 
-def _result_record(assessment: Assessment) -> dict:
+def _result_record(assessment: ShownAssessment) -> dict:
     """What the patient was told, as plain data for the follow-up queue."""
     return {
         "urgency": assessment.urgency,
@@ -55,7 +63,7 @@ def contact_request(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST)
     if not form.is_valid():
         # Shown again with its errors on the result page (PRG); never stored beyond that.
-        request.session[PENDING_KEY] = {name: request.POST.get(name, "") for name in form.fields}
+        keep_pending_contact(request.session, {name: request.POST.get(name, "") for name in form.fields})
         return redirect(reverse("procedures:result") + "#contact")
     try:
         contact = create_contact_request(
@@ -70,14 +78,14 @@ def contact_request(request: HttpRequest) -> HttpResponse:
         )
     except Exception:  # whatever failed, the patient must learn that the clinic was not told
         logger.exception("Could not save a %s contact request", assessment.urgency)
-        return render(request, "procedures/contact_failed.html", {"level": assessment.urgency}, status=503)
-    request.session[SENT_KEY] = contact.pk
+        return render(request, "procedures/contact_failed.html", {"level": level_view(assessment.urgency)}, status=503)
+    remember_contact_sent(request.session, contact.pk)
     return redirect("procedures:contact-sent")
 
 
 @never_cache
 def contact_sent(request: HttpRequest) -> HttpResponse:
-    reference = request.session.get(SENT_KEY)
+    reference = contact_sent_reference(request.session)
     if reference is None:
         return redirect("procedures:result")
     return render(request, "procedures/contact_sent.html", {"reference": reference})

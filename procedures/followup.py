@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
-from .models import ContactRequest, Level
+from .models import LEVEL_CHOICES, ContactRequest
 from .triage import LEVEL_RANK, LEVELS
+from .triage.scales import SOON
 
 
 def with_level_rank(qs: QuerySet[ContactRequest]) -> QuerySet[ContactRequest]:
@@ -20,7 +21,7 @@ def with_level_rank(qs: QuerySet[ContactRequest]) -> QuerySet[ContactRequest]:
 
 
 def target(urgency: str) -> timedelta:
-    return timedelta(minutes=settings.CONTACT_TARGET_MINUTES.get(urgency, settings.CONTACT_TARGET_MINUTES["soon"]))
+    return timedelta(minutes=settings.CONTACT_TARGET_MINUTES.get(urgency, settings.CONTACT_TARGET_MINUTES[SOON.value]))
 
 
 def waited(request: ContactRequest, now: datetime | None = None) -> timedelta:
@@ -92,4 +93,4 @@ def triage_stats() -> TriageStats:
     return stats
 
 
-LEVEL_LABELS = dict(Level.choices)
+LEVEL_LABELS = dict(LEVEL_CHOICES)

@@ -7,15 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import models
 from .triage import KnowledgeBase
 from .validation import MAX_DAYS
+from .wording import say
 
-TREND_CHOICES = [
-    ("improving", _("Getting better")),
-    ("unchanged", _("About the same")),
-    ("worsening", _("Getting worse")),
-    ("", _("Not sure")),
-]
+# The trends of procedures/triage/scales.py, and "not sure" (the trend is then unknown).
+TREND_CHOICES = [*models.TREND_CHOICES, ("", _("Not sure"))]
 
 
 def _helper() -> FormHelper:
@@ -38,7 +36,7 @@ class EmergencyScreenForm(forms.Form):
     def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["red_flags"].choices = [
-            (slug, kb.symptoms[slug].label.get(language)) for slug in kb.emergency_screen_symptoms
+            (slug, say(kb.symptoms[slug].label, language)) for slug in kb.emergency_screen_symptoms
         ]
 
     def clean(self):
@@ -79,11 +77,11 @@ class TreatmentForm(forms.Form):
         self.helper = _helper()
         procedures = sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
         self.fields["procedure"].choices = [
-            (p.slug, f"{p.name.get(language)} ({', '.join(p.aliases)})" if p.aliases else p.name.get(language))
+            (p.slug, f"{say(p.name, language)} ({', '.join(p.aliases)})" if p.aliases else say(p.name, language))
             for p in procedures
         ]
         self.fields["area"].choices = [("", _("Not sure / rather not say"))] + [
-            (a.slug, a.name.get(language)) for a in kb.areas.values()
+            (a.slug, say(a.name, language)) for a in kb.areas.values()
         ]
 
     def clean(self):
@@ -130,7 +128,7 @@ class SymptomsForm(forms.Form):
 
     def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["symptoms"].choices = [(s.slug, s.label.get(language)) for s in kb.symptoms.values()]
+        self.fields["symptoms"].choices = [(s.slug, say(s.label, language)) for s in kb.symptoms.values()]
 
     def clean(self):
         cleaned = super().clean()

@@ -1,30 +1,56 @@
 """Content integrity checks over knowledge-base data (the fixture/release format).
 
-Pure functions: they take the data and the shared vocabulary and return a list of problems,
-each a plain sentence naming the row. An empty list means the content is whole.
+Built like Django's password validation: `check_knowledge_base()` runs a list of small checks
+(`DEFAULT_CHECKS`), each a class with a `name` and a `problems()` method that can be run and
+tested alone. A problem is a plain sentence naming the row, prefixed with the name of the check
+that found it: "[vocabulary] symptom 'x' from the shared vocabulary is missing". An empty list
+means the content is whole.
+
+Pure: no database. Which tables there are, their keys, how their rows are named and which of
+their text must be there in English and Spanish come from kb_schema.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-LEVELS = {"self_care", "soon", "urgent", "emergency"}
-GRADES = {"A", "B", "C", "D"}
-BANDS = {"common", "uncommon", "rare", "very_rare", "unknown"}
+from .kb_schema import (
+    COMPLICATION,
+    EXPECTED_EFFECT,
+    LINK,
+    PROCEDURE,
+    RULE,
+    SECTIONS,
+    SOURCE,
+    WARNING_SIGN,
+    Node,
+    Table,
+    walk,
+)
+from .triage import scales
 
-COMPLICATION_TEXT = ("name", "summary", "what_to_do", "escalation")
-COMPLICATION_OPTIONAL_TEXT = ("self_care", "evidence_note")
+# The closed vocabularies, from their one home (procedures/triage/scales.py).
+LEVELS = frozenset(scales.LEVELS)
+GRADES = frozenset(grade.value for grade in scales.EVIDENCE_GRADES)
+BANDS = frozenset(band.value for band in scales.FREQUENCY_BANDS)
+TRENDS = (None, "", *scales.TRENDS)
+
+Vocabulary = Mapping[str, list[dict[str, str]]]
+
+VOCABULARY_TABLES: tuple[Table, ...] = tuple(table for table in SECTIONS if table.in_vocabulary)
+"""The tables whose slugs shared/vocabulary/<section>.csv lists."""
 
 
 def read_vocabulary(directory: Path) -> dict[str, list[dict[str, str]]]:
     """The canonical slugs from shared/vocabulary/*.csv."""
     vocabulary = {}
-    for name in ("procedures", "symptoms", "areas", "complications"):
-        with (directory / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            vocabulary[name] = list(csv.DictReader(handle))
+    for table in VOCABULARY_TABLES:
+        with (directory / f"{table.section}.csv").open(encoding="utf-8", newline="") as handle:
+            vocabulary[table.section] = list(csv.DictReader(handle))
     return vocabulary
 
 
@@ -45,152 +71,282 @@ def _missing_text(row: Mapping[str, Any], field: str, optional: bool = False) ->
     return [name for name, value in ((field, en), (f"{field}_es", es)) if not value]
 
 
-def check_knowledge_base(data: Mapping[str, Any], vocabulary: Mapping[str, list[dict[str, str]]] | None) -> list[str]:
-    problems: list[str] = []
-    add = problems.append
+@dataclass(frozen=True)
+class Content:
+    """The data under check: each top-level table's rows by key (a repeated key keeps its last
+    row), and the shared vocabulary (None = check without it)."""
 
-    symptoms = {s["slug"]: s for s in data.get("symptoms", [])}
-    areas = {a["slug"]: a for a in data.get("areas", [])}
-    sources = {s["code"]: s for s in data.get("sources", [])}
-    complications = {c["slug"]: c for c in data.get("complications", [])}
-    procedures = {p["slug"]: p for p in data.get("procedures", [])}
+    sources: dict[str, Node]
+    areas: dict[str, Node]
+    symptoms: dict[str, Node]
+    complications: dict[str, Node]
+    procedures: dict[str, Node]
+    vocabulary: Vocabulary | None = None
 
-    if vocabulary is not None:
-        for kind, present in (
-            ("procedures", procedures),
-            ("symptoms", symptoms),
-            ("areas", areas),
-            ("complications", complications),
-        ):
-            for row in vocabulary[kind]:
+    @classmethod
+    def of(cls, data: Mapping[str, Any], vocabulary: Vocabulary | None = None) -> Content:
+        rows = {table.section: _by_key(table, data.get(table.section, [])) for table in SECTIONS}
+        return cls(**rows, vocabulary=vocabulary)
+
+    def rows(self, table: Table) -> dict[str, Node]:
+        """The rows of a top-level table, by key."""
+        return getattr(self, table.section)
+
+    def each(self, table: Table) -> Iterator[tuple[Node, str]]:
+        """Every row of `table`, nested or not, with the words that name it in a problem."""
+        for found, node, parent in walk((t, self.rows(t).values()) for t in SECTIONS):
+            if found is table:
+                yield node, table.describe(node, parent)
+
+    @property
+    def cross_cutting(self) -> set[str]:
+        """The complications linked to every procedure."""
+        return {slug for slug, c in self.complications.items() if c.get("cross_cutting")}
+
+
+def _by_key(table: Table, nodes: Iterable[Node]) -> dict[str, Node]:
+    rows = {}
+    for node in nodes:
+        (key,) = table.node_key(node)
+        rows[key] = node
+    return rows
+
+
+def _linked(procedure: Node) -> set[str]:
+    """The complications a procedure links explicitly."""
+    return {link["complication"] for link in procedure.get("complications", [])}
+
+
+# --- The checks ---------------------------------------------------------------------------------
+
+
+class Check:
+    """One integrity check: `problems()` yields what it finds, each a sentence naming a row."""
+
+    name: ClassVar[str]
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        raise NotImplementedError
+
+    def run(self, kb: Content) -> list[str]:
+        """The problems found, each prefixed with the check's name."""
+        return [f"[{self.name}] {problem}" for problem in self.problems(kb)]
+
+
+class VocabularyCheck(Check):
+    """Every slug of the shared vocabulary has its row."""
+
+    name = "vocabulary"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        if kb.vocabulary is None:
+            return
+        for table in VOCABULARY_TABLES:
+            present = kb.rows(table)
+            for row in kb.vocabulary[table.section]:
                 if row["slug"] not in present:
-                    add(f"{kind[:-1]} '{row['slug']}' from the shared vocabulary is missing")
-        for row in vocabulary["complications"]:
-            comp = complications.get(row["slug"])
-            if comp is None or comp.get("cross_cutting"):
+                    yield f"{table.describe({'slug': row['slug']})} from the shared vocabulary is missing"
+
+
+class VocabularyLinksCheck(Check):
+    """Every procedure links the complications the shared vocabulary lists for it (cross-cutting
+    complications are linked to every procedure anyway)."""
+
+    name = "vocabulary-links"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        if kb.vocabulary is None:
+            return
+        for row in kb.vocabulary[COMPLICATION.section]:
+            complication = kb.complications.get(row["slug"])
+            if complication is None or complication.get("cross_cutting"):
                 continue
             for slug in (p.strip() for p in row["procedures"].split(";")):
-                if slug == "any" or slug not in procedures:
-                    continue
-                linked = {link["complication"] for link in procedures[slug].get("complications", [])}
-                if row["slug"] not in linked:
-                    add(f"procedure '{slug}' does not link complication '{row['slug']}' (vocabulary lists it)")
+                if slug != "any" and slug in kb.procedures and row["slug"] not in _linked(kb.procedures[slug]):
+                    yield (
+                        f"{PROCEDURE.describe({'slug': slug})} does not link "
+                        f"{COMPLICATION.describe({'slug': row['slug']})} (vocabulary lists it)"
+                    )
 
-    for slug, s in symptoms.items():
-        for name in _missing_text(s, "label"):
-            add(f"symptom '{slug}' has no {name}")
-    for slug, a in areas.items():
-        for name in _missing_text(a, "name"):
-            add(f"area '{slug}' has no {name}")
-    for code, s in sources.items():
-        if s.get("grade") not in GRADES:
-            add(f"source '{code}' has no valid evidence grade")
-        if not (s.get("title") or "").strip():
-            add(f"source '{code}' has no title")
 
-    rule_slugs: set[str] = set()
-    for slug, c in complications.items():
-        for field in COMPLICATION_TEXT:
-            for name in _missing_text(c, field):
-                add(f"complication '{slug}' has no {name}")
-        for field in COMPLICATION_OPTIONAL_TEXT:
-            for name in _missing_text(c, field, optional=True):
-                add(f"complication '{slug}' has no {name}")
-        if c.get("default_urgency") not in LEVELS:
-            add(f"complication '{slug}' has no valid default urgency")
-        if not c.get("sources"):
-            add(f"complication '{slug}' has no source")
-        for code in c.get("sources", []):
-            if code not in sources:
-                add(f"complication '{slug}' cites unknown source '{code}'")
-        onset = c.get("default_onset_days") or [0, None]
-        if onset[1] is not None and onset[0] > onset[1]:
-            add(f"complication '{slug}' default onset starts after it ends")
-        for area in c.get("typical_areas", []):
-            if area not in areas:
-                add(f"complication '{slug}' names unknown area '{area}'")
-        if not c.get("warning_signs"):
-            add(f"complication '{slug}' has no warning sign")
-        for ws in c.get("warning_signs", []):
-            where = f"warning sign '{ws.get('symptom')}' of '{slug}'"
-            if ws.get("symptom") not in symptoms:
-                add(f"{where} names an unknown symptom")
+class TextCheck(Check):
+    """Patient text is there in English and in Spanish; optional text is in both or in neither."""
+
+    name = "text"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        for table, node, parent in walk((t, kb.rows(t).values()) for t in SECTIONS):
+            for text in table.texts:
+                for missing in _missing_text(node, text.name, text.optional):
+                    yield f"{table.describe(node, parent)} has no {missing}"
+
+
+class SourceCheck(Check):
+    """Every source has a title and a valid evidence grade."""
+
+    name = "sources"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        for source, where in kb.each(SOURCE):
+            if source.get("grade") not in GRADES:
+                yield f"{where} has no valid evidence grade"
+            if not (source.get("title") or "").strip():
+                yield f"{where} has no title"
+
+
+class ComplicationCheck(Check):
+    """Every complication has a valid default urgency and onset window, cites at least one known
+    source, names only known areas, and has at least one warning sign."""
+
+    name = "complications"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        for c, where in kb.each(COMPLICATION):
+            if c.get("default_urgency") not in LEVELS:
+                yield f"{where} has no valid default urgency"
+            if not c.get("sources"):
+                yield f"{where} has no source"
+            for code in c.get("sources", []):
+                if code not in kb.sources:
+                    yield f"{where} cites unknown source '{code}'"
+            onset = c.get("default_onset_days") or [0, None]
+            if onset[1] is not None and onset[0] > onset[1]:
+                yield f"{where} default onset starts after it ends"
+            for area in c.get("typical_areas", []):
+                if area not in kb.areas:
+                    yield f"{where} names unknown area '{area}'"
+            if not c.get("warning_signs"):
+                yield f"{where} has no warning sign"
+
+
+class WarningSignCheck(Check):
+    """Every warning sign names a known symptom, a valid level, a weight in (0, 1], and excepts
+    only known procedures."""
+
+    name = "warning-signs"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        for ws, where in kb.each(WARNING_SIGN):
+            if ws.get("symptom") not in kb.symptoms:
+                yield f"{where} names an unknown symptom"
             if ws.get("urgency") not in LEVELS:
-                add(f"{where} has no valid level")
+                yield f"{where} has no valid level"
             weight = ws.get("weight")
             if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
-                add(f"{where} has a weight outside (0, 1]")
+                yield f"{where} has a weight outside (0, 1]"
             for p in ws.get("except_procedures", []):
-                if p not in procedures:
-                    add(f"{where} excepts unknown procedure '{p}'")
-        for rule in c.get("rules", []):
-            where = f"rule '{rule.get('slug')}' of '{slug}'"
-            if rule.get("slug") in rule_slugs:
-                add(f"{where} repeats a rule slug")
-            rule_slugs.add(rule.get("slug"))
-            if rule.get("urgency") not in LEVELS:
-                add(f"{where} has no valid level")
-            if not rule.get("clauses") or not all(rule["clauses"]):
-                add(f"{where} has an empty clause")
-            for clause in rule.get("clauses", []):
-                for symptom in clause:
-                    if symptom not in symptoms:
-                        add(f"{where} names unknown symptom '{symptom}'")
-            for key in ("procedures", "except_procedures"):
-                for p in rule.get(key, []):
-                    if p not in procedures:
-                        add(f"{where} names unknown procedure '{p}'")
-            for area in rule.get("areas", []):
-                if area not in areas:
-                    add(f"{where} names unknown area '{area}'")
-            if rule.get("trend") not in (None, "", "improving", "unchanged", "worsening"):
-                add(f"{where} has an unknown trend")
-            lo, hi = rule.get("min_day"), rule.get("max_day")
-            if lo is not None and hi is not None and lo > hi:
-                add(f"{where} has min_day after max_day")
-            for name in _missing_text(rule, "explanation"):
-                add(f"{where} has no {name}")
+                if p not in kb.procedures:
+                    yield f"{where} excepts unknown procedure '{p}'"
 
-    for slug, p in procedures.items():
-        for field in ("name", "description"):
-            for name in _missing_text(p, field):
-                add(f"procedure '{slug}' has no {name}")
-        if not p.get("expected_effects"):
-            add(f"procedure '{slug}' has no expected effects")
-        linked = {link["complication"] for link in p.get("complications", [])}
-        linked |= {c for c, comp in complications.items() if comp.get("cross_cutting")}
-        for e in p.get("expected_effects", []):
-            where = f"expected effect '{e.get('slug')}' of '{slug}'"
-            for field in ("name", "description"):
-                for name in _missing_text(e, field):
-                    add(f"{where} has no {name}")
-            if not e.get("symptoms"):
-                add(f"{where} names no symptom")
-            for symptom in e.get("symptoms", []):
-                if symptom not in symptoms:
-                    add(f"{where} names unknown symptom '{symptom}'")
-            if e.get("worst_by_day", 0) > e.get("normal_until_day", 0):
-                add(f"{where} is at its worst after it should have settled")
-            improving = e.get("improving_until_day")
-            if improving is not None and improving < e.get("normal_until_day", 0):
-                add(f"{where} stops being normal when improving before its normal duration ends")
-            if e.get("level_after") not in LEVELS - {"self_care"}:
-                add(f"{where} has no valid level after its normal duration")
-            if e.get("becomes") is not None and e["becomes"] not in linked:
-                add(f"{where} becomes '{e['becomes']}', which the procedure does not link")
-        for link in p.get("complications", []):
-            where = f"link '{slug}' → '{link.get('complication')}'"
-            if link.get("complication") not in complications:
-                add(f"{where} names an unknown complication")
-            hi = link.get("onset_max_days")
-            if hi is not None and link.get("onset_min_days", 0) > hi:
-                add(f"{where} has its onset window the wrong way round")
+
+class RuleCheck(Check):
+    """Every combination rule has a slug of its own, a valid level, clauses that are not empty,
+    a known trend and a day window the right way round, and names only known symptoms,
+    procedures and areas."""
+
+    name = "rules"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        seen: set[str] = set()
+        for rule, where in kb.each(RULE):
+            if rule.get("slug") in seen:
+                yield f"{where} repeats a rule slug"
+            seen.add(rule.get("slug"))
+            if rule.get("urgency") not in LEVELS:
+                yield f"{where} has no valid level"
+            if not rule.get("clauses") or not all(rule["clauses"]):
+                yield f"{where} has an empty clause"
+            yield from self._unknown_names(rule, where, kb)
+            if rule.get("trend") not in TRENDS:
+                yield f"{where} has an unknown trend"
+            first, last = rule.get("min_day"), rule.get("max_day")
+            if first is not None and last is not None and first > last:
+                yield f"{where} has min_day after max_day"
+
+    @staticmethod
+    def _unknown_names(rule: Node, where: str, kb: Content) -> Iterator[str]:
+        for clause in rule.get("clauses", []):
+            for symptom in clause:
+                if symptom not in kb.symptoms:
+                    yield f"{where} names unknown symptom '{symptom}'"
+        for p in (*rule.get("procedures", []), *rule.get("except_procedures", [])):
+            if p not in kb.procedures:
+                yield f"{where} names unknown procedure '{p}'"
+        for area in rule.get("areas", []):
+            if area not in kb.areas:
+                yield f"{where} names unknown area '{area}'"
+
+
+class ExpectedEffectCheck(Check):
+    """Every procedure has expected effects; each names known symptoms, a consistent timeline, a
+    valid level after it, and becomes only a complication the procedure links."""
+
+    name = "expected-effects"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        cross_cutting = kb.cross_cutting
+        for slug, procedure in kb.procedures.items():
+            if not procedure.get("expected_effects"):
+                yield f"{PROCEDURE.describe(procedure)} has no expected effects"
+            linked = _linked(procedure) | cross_cutting
+            for effect in procedure.get("expected_effects", []):
+                yield from self._effect(effect, EXPECTED_EFFECT.describe(effect, (slug,)), linked, kb)
+
+    @staticmethod
+    def _effect(effect: Node, where: str, linked: set[str], kb: Content) -> Iterator[str]:
+        if not effect.get("symptoms"):
+            yield f"{where} names no symptom"
+        for symptom in effect.get("symptoms", []):
+            if symptom not in kb.symptoms:
+                yield f"{where} names unknown symptom '{symptom}'"
+        if effect.get("worst_by_day", 0) > effect.get("normal_until_day", 0):
+            yield f"{where} is at its worst after it should have settled"
+        improving = effect.get("improving_until_day")
+        if improving is not None and improving < effect.get("normal_until_day", 0):
+            yield f"{where} stops being normal when improving before its normal duration ends"
+        if effect.get("level_after") not in LEVELS - {scales.LOWEST_LEVEL}:
+            yield f"{where} has no valid level after its normal duration"
+        if effect.get("becomes") is not None and effect["becomes"] not in linked:
+            yield f"{where} becomes '{effect['becomes']}', which the procedure does not link"
+
+
+class LinkCheck(Check):
+    """Every procedure–complication link names a known complication, an onset window the right
+    way round, a valid level, evidence grade and frequency band."""
+
+    name = "links"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        for link, where in kb.each(LINK):
+            if link.get("complication") not in kb.complications:
+                yield f"{where} names an unknown complication"
+            last = link.get("onset_max_days")
+            if last is not None and link.get("onset_min_days", 0) > last:
+                yield f"{where} has its onset window the wrong way round"
             if link.get("urgency") not in LEVELS:
-                add(f"{where} has no valid level")
+                yield f"{where} has no valid level"
             if link.get("evidence_grade") not in GRADES:
-                add(f"{where} has no valid evidence grade")
+                yield f"{where} has no valid evidence grade"
             if link.get("frequency_band") not in BANDS:
-                add(f"{where} has no valid frequency band")
-            for name in _missing_text(link, "note", optional=True):
-                add(f"{where} has no {name}")
-    return problems
+                yield f"{where} has no valid frequency band"
+
+
+DEFAULT_CHECKS: tuple[Check, ...] = (
+    VocabularyCheck(),
+    VocabularyLinksCheck(),
+    TextCheck(),
+    SourceCheck(),
+    ComplicationCheck(),
+    WarningSignCheck(),
+    RuleCheck(),
+    ExpectedEffectCheck(),
+    LinkCheck(),
+)
+
+
+def check_knowledge_base(
+    data: Mapping[str, Any], vocabulary: Vocabulary | None, checks: Sequence[Check] | None = None
+) -> list[str]:
+    """Every problem that `checks` (DEFAULT_CHECKS unless given) find in `data`."""
+    kb = Content.of(data, vocabulary)
+    return [problem for check in (DEFAULT_CHECKS if checks is None else checks) for problem in check.run(kb)]

@@ -18,29 +18,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-
-class Level(models.TextChoices):
-    """Urgency levels, lowest first (the contract's values)."""
-
-    SELF_CARE = "self_care", _("Self-care")
-    SOON = "soon", _("Soon")
-    URGENT = "urgent", _("Urgent")
-    EMERGENCY = "emergency", _("Emergency")
+from .triage import scales
 
 
-class EvidenceGrade(models.TextChoices):
-    A = "A", _("A: regulatory or peer-reviewed")
-    B = "B", _("B: professional summary or textbook")
-    C = "C", _("C: clinic or consumer page")
-    D = "D", _("D: unreliable, cited only to say so")
+def _choices(specs) -> list[tuple[str, str]]:
+    """Field choices from one of the closed vocabularies of procedures/triage/scales.py."""
+    return [(spec.value, _(spec.label)) for spec in specs]
 
 
-class FrequencyBand(models.TextChoices):
-    COMMON = "common", _("Common")
-    UNCOMMON = "uncommon", _("Uncommon")
-    RARE = "rare", _("Rare")
-    VERY_RARE = "very_rare", _("Very rare")
-    UNKNOWN = "unknown", _("Unknown")
+# Urgency levels (lowest first), trends, evidence grades and frequency bands are declared once,
+# in procedures/triage/scales.py; these are their field choices.
+LEVEL_CHOICES = _choices(scales.URGENCY_LEVELS)
+TREND_CHOICES = _choices(scales.TRENDS_SPEC)
+EVIDENCE_GRADE_CHOICES = _choices(scales.EVIDENCE_GRADES)
+FREQUENCY_BAND_CHOICES = _choices(scales.FREQUENCY_BANDS)
 
 
 class ContentStatus(models.TextChoices):
@@ -95,7 +86,7 @@ class Source(ReviewedContent):
     code = models.CharField(max_length=16, unique=True, help_text=_("As in the clinical brief, e.g. S7."))
     title = models.CharField(max_length=300)
     url = models.URLField(max_length=500, blank=True)
-    grade = models.CharField(max_length=1, choices=EvidenceGrade.choices)
+    grade = models.CharField(max_length=1, choices=EVIDENCE_GRADE_CHOICES)
 
     history = HistoricalRecords()
     objects = SourceManager()
@@ -190,7 +181,7 @@ class Complication(ReviewedContent):
     escalation_es = models.TextField("escalation (Spanish)")
     evidence_note = models.TextField(blank=True, help_text=_("Honest word on weak evidence."))
     evidence_note_es = models.TextField("evidence note (Spanish)", blank=True)
-    default_urgency = models.CharField(max_length=16, choices=Level.choices)
+    default_urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     cross_cutting = models.BooleanField(
         default=False, help_text=_("Applies to every procedure (red flags such as sepsis).")
     )
@@ -235,9 +226,9 @@ class ProcedureComplication(ReviewedContent):
         null=True, blank=True, help_text=_("Latest usual onset; empty = no upper limit.")
     )
     frequency = models.CharField(max_length=300, blank=True)
-    frequency_band = models.CharField(max_length=16, choices=FrequencyBand.choices, default=FrequencyBand.UNKNOWN)
-    evidence_grade = models.CharField(max_length=1, choices=EvidenceGrade.choices)
-    urgency = models.CharField(max_length=16, choices=Level.choices)
+    frequency_band = models.CharField(max_length=16, choices=FREQUENCY_BAND_CHOICES, default=scales.UNKNOWN_FREQUENCY)
+    evidence_grade = models.CharField(max_length=1, choices=EVIDENCE_GRADE_CHOICES)
+    urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     note = models.TextField(blank=True)
     note_es = models.TextField("note (Spanish)", blank=True)
 
@@ -275,7 +266,7 @@ class WarningSign(ReviewedContent):
         validators=[MinValueValidator(0.01), MaxValueValidator(1.0)],
         help_text=_("How strongly it points here: 1 = nearly proves it, 0.1 = weak and common."),
     )
-    urgency = models.CharField(max_length=16, choices=Level.choices)
+    urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     except_procedures = models.ManyToManyField(
         Procedure, blank=True, related_name="+", help_text=_("Procedures where this sign does not apply.")
     )
@@ -302,7 +293,7 @@ class CombinationRule(ReviewedContent):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
     complication = models.ForeignKey(Complication, on_delete=models.CASCADE, related_name="rules")
-    urgency = models.CharField(max_length=16, choices=Level.choices)
+    urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     explanation = models.TextField(help_text=_("Shown to the patient when the rule fires."))
     explanation_es = models.TextField("explanation (Spanish)")
     procedures = models.ManyToManyField(
@@ -315,11 +306,7 @@ class CombinationRule(ReviewedContent):
     trend = models.CharField(
         max_length=16,
         blank=True,
-        choices=[
-            ("improving", _("Getting better")),
-            ("unchanged", _("About the same")),
-            ("worsening", _("Getting worse")),
-        ],
+        choices=TREND_CHOICES,
         help_text=_("Only when the patient says the symptoms are… (empty = whatever the trend)."),
     )
 
@@ -397,8 +384,8 @@ class ExpectedEffect(ReviewedContent):
     )
     level_after = models.CharField(
         max_length=16,
-        choices=Level.choices,
-        default=Level.SOON,
+        choices=LEVEL_CHOICES,
+        default=scales.SOON.value,
         help_text=_("Level once the normal duration has passed."),
     )
     becomes = models.ForeignKey(
@@ -511,7 +498,7 @@ class ContactRequest(models.Model):
 
     answers = models.JSONField(help_text=_("The questionnaire answers, as the patient gave them."))
     result = models.JSONField(help_text=_("What the patient was told: level, likely complications, red flags."))
-    urgency = models.CharField(max_length=16, choices=Level.choices, db_index=True)
+    urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES, db_index=True)
     engine_version = models.CharField(max_length=20)
     knowledge_base_version = models.CharField(max_length=40)
 
@@ -525,7 +512,7 @@ class ContactRequest(models.Model):
     outcome_note = models.TextField(blank=True)
     clinician_urgency = models.CharField(
         max_length=16,
-        choices=Level.choices,
+        choices=LEVEL_CHOICES,
         blank=True,
         help_text=_("Your own judgement of how urgent it really was, recorded at closing."),
     )

@@ -12,12 +12,11 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .forms import TREND_CHOICES
 from .models import SymptomGroup
-from .triage import Answers, Assessment, KnowledgeBase
+from .triage import Answers, KnowledgeBase
 from .triage.knowledge import Procedure
-
-LEVEL_ICONS = {"emergency": "⛑", "urgent": "⚠", "soon": "☎", "self_care": "✓"}
+from .triage.scales import TRENDS_SPEC, UrgencyLevel, level
+from .wording import ShownAssessment, say
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def symptom_groups(kb: KnowledgeBase, procedure_slug: str, language: str, select
                 SymptomGroupView(
                     key=key.replace(" ", "-"),
                     label=str(group_labels.get(key, key)),
-                    choices=tuple(SymptomChoice(s.slug, s.label.get(language), s.slug in selected) for s in ordered),
+                    choices=tuple(SymptomChoice(s.slug, say(s.label, language), s.slug in selected) for s in ordered),
                 ),
             )
         )
@@ -130,8 +129,8 @@ def recovery_timeline(procedure: Procedure, day: int, reported: frozenset[str], 
         has_it = bool(e.symptoms & reported)
         bars.append(
             TimelineBar(
-                name=e.name.get(language),
-                description=e.description.get(language),
+                name=say(e.name, language),
+                description=say(e.description, language),
                 until=e.normal_until_day,
                 width=max(at(e.normal_until_day), _MIN_BAR),
                 reported=has_it,
@@ -147,10 +146,45 @@ def recovery_timeline(procedure: Procedure, day: int, reported: frozenset[str], 
     )
 
 
+@dataclass(frozen=True)
+class LevelView:
+    """What a result at one level shows: the templates ask this, never the level's name."""
+
+    value: str
+    tone: str
+    icon: str
+    same_day: bool
+    calls_emergency_number: bool
+    involves_clinic: bool
+    warns_to_escalate: bool
+    shows_complication_care: bool
+
+    @classmethod
+    def of(cls, spec: UrgencyLevel) -> LevelView:
+        return cls(
+            value=spec.value,
+            tone=spec.tone,
+            icon=spec.icon,
+            same_day=spec.same_day,
+            calls_emergency_number=spec.calls_emergency_number,
+            involves_clinic=spec.involves_clinic,
+            warns_to_escalate=spec.warns_to_escalate,
+            shows_complication_care=spec.shows_complication_care,
+        )
+
+
+def level_view(value: str) -> LevelView:
+    return LevelView.of(level(value))
+
+
+def trend_label(trend: str | None) -> str:
+    return next((_(t.label) for t in TRENDS_SPEC if t.value == trend), "")
+
+
 def result_context(
     kb: KnowledgeBase,
     answers: Answers,
-    assessment: Assessment,
+    assessment: ShownAssessment,
     language: str,
     *,
     checked_at: datetime | None = None,
@@ -158,34 +192,33 @@ def result_context(
 ) -> dict:
     procedure = kb.procedures[answers.procedure]
     listed = [kb.complications[c.slug] for c in assessment.complications[:3]]
-    change_advice = [c.escalation.get(language) for c in listed if c.escalation.get(language)]
-    self_care = [c.self_care.get(language) for c in listed if c.self_care.get(language)]
+    change_advice = [say(c.escalation, language) for c in listed if c.escalation.get(language)]
+    self_care = [say(c.self_care, language) for c in listed if c.self_care.get(language)]
     evidence_notes = [
-        (c.name.get(language), c.evidence_note.get(language)) for c in listed if c.evidence_note.get(language)
+        (say(c.name, language), say(c.evidence_note, language)) for c in listed if c.evidence_note.get(language)
     ]
     return {
         "assessment": assessment,
-        "level": assessment.urgency,
-        "level_icon": LEVEL_ICONS[assessment.urgency],
-        "procedure_name": procedure.name.get(language),
+        "level": level_view(assessment.urgency),
+        "procedure_name": say(procedure.name, language),
         "day": answers.days_since_treatment,
-        "area_name": kb.areas[answers.area].name.get(language) if answers.area in kb.areas else None,
+        "area_name": say(kb.areas[answers.area].name, language) if answers.area in kb.areas else None,
         "trend": answers.trend,
-        "trend_label": str(dict(TREND_CHOICES).get(answers.trend or "", "")),
+        "trend_label": trend_label(answers.trend),
         "treatment_date": treatment_date,
         "checked_at": checked_at or timezone.localtime(),
         "timeline": recovery_timeline(procedure, answers.days_since_treatment, answers.symptoms, language),
         "reported": [
-            kb.symptoms[s].label.get(language) for s in sorted(answers.symptoms, key=lambda s: kb.symptoms[s].position)
+            say(kb.symptoms[s].label, language) for s in sorted(answers.symptoms, key=lambda s: kb.symptoms[s].position)
         ],
-        "red_flag_labels": [kb.symptoms[s].label.get(language) for s in assessment.red_flags],
+        "red_flag_labels": [say(kb.symptoms[s].label, language) for s in assessment.red_flags],
         "change_advice": change_advice,
         "self_care_advice": self_care,
         "evidence_notes": evidence_notes,
         "all_effects": [
             {
-                "name": e.name.get(language),
-                "description": e.description.get(language),
+                "name": say(e.name, language),
+                "description": say(e.description, language),
                 "until": e.normal_until_day,
                 "reported": bool(e.symptoms & answers.symptoms),
             }

@@ -1,17 +1,56 @@
-"""The questionnaire's answers as kept in the server-side session, shared by every patient view."""
+"""The questionnaire as kept in the server-side session: the one place that knows its keys.
+
+The patient views, the contact views and the contact form's template tag read and write the
+session only through these helpers, so nothing else names a session key.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import get_language
 
 from .triage import Answers, KnowledgeBase
 
-SESSION_KEY = "check"
+SESSION_KEY = "check"  # the answers, one entry per step
+PENDING_KEY = "contact_pending"  # what the patient typed, kept in the session only until shown again
+SENT_KEY = "contact_sent"  # the reference of the request made in this session
+
+STEPS = ("screen", "treatment", "symptoms")
 
 
 def patient_language() -> str:
     """The language of the current request, as the engine and the knowledge base name it."""
     return "es" if (get_language() or "en").startswith("es") else "en"
+
+
+# --- The answers, step by step ---------------------------------------------------------------
+
+
+def saved_steps(session) -> dict:
+    """The answers saved so far, by step name (empty before the first step)."""
+    return session.get(SESSION_KEY, {})
+
+
+def save_step(session, step: str, data: dict) -> None:
+    answers = dict(saved_steps(session))
+    answers[step] = data
+    # A changed earlier step invalidates nothing the patient typed later, so later steps stay.
+    session[SESSION_KEY] = answers
+
+
+def missing_step(session, upto: str | None = None) -> str | None:
+    """The first step before `upto` (or, without it, of the whole questionnaire) not answered yet."""
+    answers = saved_steps(session)
+    for step in STEPS if upto is None else STEPS[: STEPS.index(upto)]:
+        if step not in answers:
+            return step
+    return None
+
+
+def forget_answers(session) -> None:
+    """Start again: the answers are dropped from the session."""
+    session.pop(SESSION_KEY, None)
 
 
 def saved_answers(session, kb: KnowledgeBase) -> Answers | None:
@@ -27,3 +66,25 @@ def saved_answers(session, kb: KnowledgeBase) -> Answers | None:
         trend=reported.get("trend"),
         area=treatment.get("area"),
     )
+
+
+# --- "Ask my clinic to contact me" -----------------------------------------------------------
+
+
+def keep_pending_contact(session, typed: dict[str, Any]) -> None:
+    """Keep a refused contact form until the result page shows it again with its errors."""
+    session[PENDING_KEY] = typed
+
+
+def pop_pending_contact(session) -> dict[str, Any] | None:
+    """The refused contact form to show again, dropped from the session as it is read."""
+    return session.pop(PENDING_KEY, None)
+
+
+def remember_contact_sent(session, reference: int) -> None:
+    session[SENT_KEY] = reference
+
+
+def contact_sent_reference(session) -> int | None:
+    """The reference of the contact request made in this session, if any."""
+    return session.get(SENT_KEY)

@@ -16,31 +16,15 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import (
-    Area,
-    CombinationRule,
-    Complication,
-    ContentStatus,
-    ExpectedEffect,
-    KnowledgeBaseRelease,
-    Procedure,
-    ProcedureComplication,
-    RuleClause,
-    Source,
-    Symptom,
-    WarningSign,
-)
+from .kb_schema import SECTIONS, Table
+from .models import ContentStatus, KnowledgeBaseRelease
 from .triage import KnowledgeBase
 
-# Queries made by knowledge_base_data(): sources, areas, symptoms; complications + typical
-# areas + sources + warning signs + their exceptions + rules + rule procedures + rule
-# exceptions + rule areas + clauses + clause symptoms; procedures + expected effects + effect
-# symptoms + effect sources + links.
+# Queries made by knowledge_base_data(): one per table and one per many-to-many relation of
+# kb_schema. Sources, areas, symptoms; complications + typical areas + sources + warning signs +
+# their exceptions + rules + rule procedures + rule exceptions + rule areas + clauses + clause
+# symptoms; procedures + expected effects + effect symptoms + effect sources + links.
 KNOWLEDGE_BASE_QUERIES = 19
-
-
-def _slugs(manager) -> list[str]:
-    return [obj.slug for obj in manager.all()]
 
 
 def knowledge_base_data(statuses: tuple[str, ...] | None = None) -> dict[str, Any]:
@@ -49,149 +33,20 @@ def knowledge_base_data(statuses: tuple[str, ...] | None = None) -> dict[str, An
     `statuses` limits every table to rows in those review states (None = every row), so a
     preview can include drafts while a release includes only reviewed content.
     """
+    return {table.section: [table.export(obj) for obj in _rows(table, statuses)] for table in SECTIONS}
 
-    def rows(qs: QuerySet) -> QuerySet:
-        return qs if statuses is None else qs.filter(status__in=statuses)
 
-    sources = [
-        {"code": s.code, "title": s.title, "url": s.url, "grade": s.grade} for s in rows(Source.objects.order_by("id"))
-    ]
-    areas = [
-        {"slug": a.slug, "name": a.name, "name_es": a.name_es, "position": a.position} for a in rows(Area.objects.all())
-    ]
-    symptoms = [
-        {"slug": s.slug, "label": s.label, "label_es": s.label_es, "group": s.group, "position": s.position}
-        for s in rows(Symptom.objects.all())
-    ]
-    complications_qs = rows(Complication.objects.all()).prefetch_related(
-        "typical_areas",
-        "sources",
-        Prefetch(
-            "warning_signs",
-            queryset=rows(WarningSign.objects.select_related("symptom")).prefetch_related("except_procedures"),
-        ),
-        Prefetch(
-            "rules",
-            queryset=rows(CombinationRule.objects.all()).prefetch_related(
-                "procedures",
-                "except_procedures",
-                "areas",
-                Prefetch("clauses", queryset=rows(RuleClause.objects.all()).prefetch_related("symptoms")),
-            ),
-        ),
-    )
-    complications = []
-    for c in complications_qs:
-        complications.append(
-            {
-                "slug": c.slug,
-                "name": c.name,
-                "name_es": c.name_es,
-                "summary": c.summary,
-                "summary_es": c.summary_es,
-                "what_to_do": c.what_to_do,
-                "what_to_do_es": c.what_to_do_es,
-                "self_care": c.self_care,
-                "self_care_es": c.self_care_es,
-                "escalation": c.escalation,
-                "escalation_es": c.escalation_es,
-                "evidence_note": c.evidence_note,
-                "evidence_note_es": c.evidence_note_es,
-                "default_urgency": c.default_urgency,
-                "cross_cutting": c.cross_cutting,
-                "default_onset_days": [c.default_onset_min_days, c.default_onset_max_days],
-                "typical_areas": _slugs(c.typical_areas),
-                "sources": [s.code for s in c.sources.all()],
-                "warning_signs": [
-                    {
-                        "symptom": ws.symptom.slug,
-                        "weight": ws.weight,
-                        "urgency": ws.urgency,
-                        "except_procedures": _slugs(ws.except_procedures),
-                    }
-                    for ws in c.warning_signs.all()
-                ],
-                "rules": [
-                    {
-                        "slug": r.slug,
-                        "name": r.name,
-                        "urgency": r.urgency,
-                        "explanation": r.explanation,
-                        "explanation_es": r.explanation_es,
-                        "clauses": [_slugs(clause.symptoms) for clause in r.clauses.all()],
-                        "procedures": _slugs(r.procedures),
-                        "except_procedures": _slugs(r.except_procedures),
-                        "areas": _slugs(r.areas),
-                        "min_day": r.min_day,
-                        "max_day": r.max_day,
-                        "trend": r.trend,
-                    }
-                    for r in c.rules.all()
-                ],
-            }
-        )
-    procedures_qs = rows(Procedure.objects.all()).prefetch_related(
-        Prefetch(
-            "expected_effects",
-            queryset=rows(ExpectedEffect.objects.select_related("becomes")).prefetch_related("symptoms", "sources"),
-        ),
-        Prefetch(
-            "links",
-            queryset=rows(ProcedureComplication.objects.select_related("complication")),
-        ),
-    )
-    procedures = []
-    for p in procedures_qs:
-        procedures.append(
-            {
-                "slug": p.slug,
-                "name": p.name,
-                "name_es": p.name_es,
-                "aliases": p.alias_list,
-                "kind": p.kind,
-                "description": p.description,
-                "description_es": p.description_es,
-                "position": p.position,
-                "expected_effects": [
-                    {
-                        "slug": e.slug,
-                        "name": e.name,
-                        "name_es": e.name_es,
-                        "description": e.description,
-                        "description_es": e.description_es,
-                        "symptoms": _slugs(e.symptoms),
-                        "normal_until_day": e.normal_until_day,
-                        "worst_by_day": e.worst_by_day,
-                        "improving_until_day": e.improving_until_day,
-                        "level_after": e.level_after,
-                        "becomes": e.becomes.slug if e.becomes else None,
-                        "sources": [s.code for s in e.sources.all()],
-                    }
-                    for e in p.expected_effects.all()
-                ],
-                "complications": [
-                    {
-                        "complication": link.complication.slug,
-                        "onset_min_days": link.onset_min_days,
-                        "onset_max_days": link.onset_max_days,
-                        "frequency": link.frequency,
-                        "frequency_band": link.frequency_band,
-                        "evidence_grade": link.evidence_grade,
-                        "urgency": link.urgency,
-                        "note": link.note,
-                        "note_es": link.note_es,
-                    }
-                    for link in p.links.all()
-                ],
-            }
-        )
-    return {
-        "sources": sources,
-        "areas": areas,
-        "symptoms": symptoms,
-        "complications": complications,
-        "procedures": procedures,
-    }
+def _rows(table: Table, statuses: tuple[str, ...] | None) -> QuerySet:
+    """A table's rows in release order, with everything `Table.export()` reads prefetched: its
+    references joined, its many-to-many relations and nested tables one query each."""
+    rows = table.model.objects.order_by(*table.order_by) if table.order_by else table.model.objects.all()
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    if table.references:
+        rows = rows.select_related(*(ref.name for ref in table.references))
+    lookups: list[str | Prefetch] = [m.name for m in table.many_to_many]
+    lookups += [Prefetch(child.accessor, queryset=_rows(child.table, statuses)) for child in table.children]
+    return rows.prefetch_related(*lookups) if lookups else rows
 
 
 def draft_knowledge_base() -> KnowledgeBase:

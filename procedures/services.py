@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -17,7 +16,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from .audit import Miss, run_audit
+from .hashing import content_hash
 from .integrity import check_knowledge_base, shared_vocabulary
 from .models import (
     CombinationRule,
@@ -33,14 +32,9 @@ from .models import (
 )
 from .releases import release_candidate_data
 from .triage import LEVEL_RANK, KnowledgeBase
+from .vignette_audit import Miss, run_audit
 
 logger = logging.getLogger(__name__)
-
-
-def content_hash(data: Any) -> str:
-    """A stable fingerprint of JSON-able data (key order does not matter)."""
-    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
 @transaction.atomic

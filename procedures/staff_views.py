@@ -18,6 +18,7 @@ from .releases import release_candidate_data
 from .selectors import draft_knowledge_base
 from .triage import Answers, KnowledgeBase, assess
 from .validation import MAX_DAYS
+from .wording import say_assessment
 
 KB_CHOICES = [
     ("draft", _("Working copy: every draft and change in review")),
@@ -72,7 +73,7 @@ def preview(request: HttpRequest) -> HttpResponse:
             )
             language = data["language"]
             with translation.override(language):
-                assessment = assess(kb, answers, language=language)
+                assessment = say_assessment(assess(kb, answers), language)
                 context = result_context(kb, answers, assessment, language)
                 context.update({"preview": True, "preview_source": dict(KB_CHOICES)[data["knowledge_base"]]})
                 return render(request, "procedures/preview_result.html", context)

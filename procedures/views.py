@@ -15,33 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import EmergencyScreenForm, SymptomsForm, TreatmentForm
-from .presentation import result_context, symptom_groups
-from .questionnaire import SESSION_KEY, patient_language, saved_answers
+from .presentation import level_view, result_context, symptom_groups
+from .questionnaire import (
+    forget_answers,
+    missing_step,
+    patient_language,
+    save_step,
+    saved_answers,
+    saved_steps,
+)
 from .selectors import published_knowledge_base
 from .triage import assess
-
-STEPS = ("screen", "treatment", "symptoms")
-
-
-def _answers(request: HttpRequest) -> dict:
-    return request.session.get(SESSION_KEY, {})
-
-
-def _save(request: HttpRequest, step: str, data: dict) -> None:
-    answers = dict(_answers(request))
-    answers[step] = data
-    # A changed earlier step invalidates nothing the patient typed later, so later steps stay.
-    request.session[SESSION_KEY] = answers
-
-
-def _missing_step(request: HttpRequest, upto: str) -> str | None:
-    """The first step before `upto` that has no answer yet."""
-    answers = _answers(request)
-    for step in STEPS[: STEPS.index(upto)]:
-        if step not in answers:
-            return step
-    return None
-
+from .triage.scales import EMERGENCY
+from .wording import say, say_assessment
 
 _STEP_URLS = {"screen": "procedures:screen", "treatment": "procedures:treatment", "symptoms": "procedures:symptoms"}
 
@@ -60,12 +46,12 @@ def emergency_screen(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
         return _unavailable(request)
-    saved = _answers(request).get("screen")
+    saved = saved_steps(request.session).get("screen")
     if request.method == "POST":
         form = EmergencyScreenForm(request.POST, kb=kb, language=patient_language())
         if form.is_valid():
             flags = form.cleaned_data["red_flags"]
-            _save(request, "screen", {"red_flags": flags, "none": not flags})
+            save_step(request.session, "screen", {"red_flags": flags, "none": not flags})
             return redirect("procedures:emergency" if flags else "procedures:treatment")
     else:
         initial = {"red_flags": saved["red_flags"], "none_of_these": saved["none"]} if saved else None
@@ -76,12 +62,12 @@ def emergency_screen(request: HttpRequest) -> HttpResponse:
 @never_cache
 def emergency_result(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
-    flags = (_answers(request).get("screen") or {}).get("red_flags") or []
+    flags = (saved_steps(request.session).get("screen") or {}).get("red_flags") or []
     if not flags:
         return redirect("procedures:screen")
     language = patient_language()
-    labels = [kb.symptoms[s].label.get(language) for s in flags if s in kb.symptoms]
-    return render(request, "procedures/emergency.html", {"flags": labels})
+    labels = [say(kb.symptoms[s].label, language) for s in flags if s in kb.symptoms]
+    return render(request, "procedures/emergency.html", {"flags": labels, "level": level_view(EMERGENCY.value)})
 
 
 @never_cache
@@ -90,15 +76,15 @@ def treatment_step(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
         return _unavailable(request)
-    if missing := _missing_step(request, "treatment"):
+    if missing := missing_step(request.session, "treatment"):
         return redirect(_STEP_URLS[missing])
     language = patient_language()
     if request.method == "POST":
         form = TreatmentForm(request.POST, kb=kb, language=language)
         if form.is_valid():
             data = form.cleaned_data
-            _save(
-                request,
+            save_step(
+                request.session,
                 "treatment",
                 {
                     "procedure": data["procedure"],
@@ -110,7 +96,7 @@ def treatment_step(request: HttpRequest) -> HttpResponse:
             )
             return redirect("procedures:symptoms")
     else:
-        saved = _answers(request).get("treatment")
+        saved = saved_steps(request.session).get("treatment")
         initial = (
             {
                 "procedure": saved["procedure"],
@@ -131,23 +117,23 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
         return _unavailable(request)
-    if missing := _missing_step(request, "symptoms"):
+    if missing := missing_step(request.session, "symptoms"):
         return redirect(_STEP_URLS[missing])
     language = patient_language()
-    treatment = _answers(request)["treatment"]
+    treatment = saved_steps(request.session)["treatment"]
     if treatment["procedure"] not in kb.procedures:
         return redirect("procedures:treatment")
     if request.method == "POST":
         form = SymptomsForm(request.POST, kb=kb, language=language)
         if form.is_valid():
-            _save(
-                request,
+            save_step(
+                request.session,
                 "symptoms",
                 {"symptoms": form.cleaned_data["symptoms"], "trend": form.cleaned_data["trend"] or None},
             )
             return redirect("procedures:result")
     else:
-        saved = _answers(request).get("symptoms")
+        saved = saved_steps(request.session).get("symptoms")
         initial = (
             {
                 "symptoms": saved["symptoms"],
@@ -160,7 +146,7 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
         form = SymptomsForm(initial=initial, kb=kb, language=language)
     selected = set(form["symptoms"].value() or [])
     groups = symptom_groups(kb, treatment["procedure"], language, selected)
-    procedure_name = kb.procedures[treatment["procedure"]].name.get(language)
+    procedure_name = say(kb.procedures[treatment["procedure"]].name, language)
     return render(
         request,
         "procedures/symptoms.html",
@@ -173,17 +159,14 @@ def result(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
         return _unavailable(request)
-    missing = _missing_step(request, "symptoms")
-    if missing is None and "symptoms" not in _answers(request):
-        missing = "symptoms"
-    if missing:
+    if missing := missing_step(request.session):
         return redirect(_STEP_URLS[missing])
     answers = saved_answers(request.session, kb)
     if answers is None:  # the procedure was withdrawn from the knowledge base since
         return redirect("procedures:treatment")
-    treatment = _answers(request)["treatment"]
+    treatment = saved_steps(request.session)["treatment"]
     language = patient_language()
-    assessment = assess(kb, answers, language=language)
+    assessment = say_assessment(assess(kb, answers), language)
     treated_on = date.fromisoformat(treatment["treatment_date"]) if treatment.get("treatment_date") else None
     context = result_context(kb, answers, assessment, language, treatment_date=treated_on)
     return render(request, "procedures/result.html", context)
@@ -191,5 +174,5 @@ def result(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def restart(request: HttpRequest) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
+    forget_answers(request.session)
     return redirect("procedures:screen")

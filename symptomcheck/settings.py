@@ -29,6 +29,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from procedures.triage.scales import URGENCY_LEVELS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -249,12 +251,11 @@ PUBLISH_GATE_MAX_UNDER_TRIAGE = float(os.environ.get("PUBLISH_GATE_MAX_UNDER_TRI
 
 # "Ask my clinic to contact me": who is emailed, for which levels, and how long requests are kept.
 CONTACT_NOTIFY_EMAILS = env_list("CONTACT_NOTIFY_EMAILS", ["clinic@localhost"] if DEBUG else [])
-CONTACT_NOTIFY_LEVELS = ("urgent", "emergency")
+CONTACT_NOTIFY_LEVELS = tuple(level.value for level in URGENCY_LEVELS if level.alerts_staff)
 CONTACT_REQUEST_RETENTION_DAYS = env_int("CONTACT_REQUEST_RETENTION_DAYS", 180)
 # How soon the clinic aims to contact a patient, per level (minutes); the queue shows each wait against it.
+# Defaults come with each level (procedures/triage/scales.py); CONTACT_TARGET_MINUTES_<LEVEL> overrides one.
 CONTACT_TARGET_MINUTES = {
-    "emergency": env_int("CONTACT_TARGET_MINUTES_EMERGENCY", 15),
-    "urgent": env_int("CONTACT_TARGET_MINUTES_URGENT", 60),
-    "soon": env_int("CONTACT_TARGET_MINUTES_SOON", 24 * 60),
-    "self_care": env_int("CONTACT_TARGET_MINUTES_SELF_CARE", 3 * 24 * 60),
+    level.value: env_int(f"CONTACT_TARGET_MINUTES_{level.value.upper()}", level.contact_target_minutes)
+    for level in URGENCY_LEVELS
 }

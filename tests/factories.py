@@ -14,11 +14,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@clinic.example")
+
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
         self.set_password(extracted or "correct horse battery staple")
         if create:
             self.save(update_fields=["password"])
+
     is_staff = True
 
 
@@ -72,8 +74,8 @@ class ComplicationFactory(factory.django.DjangoModelFactory):
     summary_es = "Qué es."
     what_to_do = "Call the clinic."
     what_to_do_es = "Llame a la clínica."
-    escalation = "Call 911 if it spreads."
-    escalation_es = "Llame al 911 si se extiende."
+    escalation = "Call {emergency_number} if it spreads."
+    escalation_es = "Llame al {emergency_number} si se extiende."
     default_urgency = "urgent"
     status = "published"
 

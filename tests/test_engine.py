@@ -4,6 +4,7 @@ import pytest
 
 from procedures.triage import Answers, UnknownProcedure, assess
 from procedures.triage.knowledge import Window
+from procedures.wording import say_assessment
 
 from .kb_builders import toy_kb
 
@@ -11,7 +12,8 @@ KB = toy_kb()
 
 
 def run(procedure="device", day=1, symptoms=(), trend=None, area=None, language="en"):
-    return assess(KB, Answers(procedure, day, frozenset(symptoms), trend, area), language=language)
+    """The assessment as the patient reads it (in `language`)."""
+    return say_assessment(assess(KB, Answers(procedure, day, frozenset(symptoms), trend, area)), language)
 
 
 CASES = [
@@ -170,8 +172,13 @@ def test_a_weak_sign_outside_its_window_leaves_the_symptom_unexplained():
 
 @pytest.mark.parametrize(
     "day,trend,level",
-    [(2, "improving", "self_care"), (8, "improving", "self_care"), (8, "unchanged", "soon"), (8, None, "soon"),
-     (11, "improving", "soon")],
+    [
+        (2, "improving", "self_care"),
+        (8, "improving", "self_care"),
+        (8, "unchanged", "soon"),
+        (8, None, "soon"),
+        (11, "improving", "soon"),
+    ],
 )
 def test_an_improving_effect_may_stay_normal_longer(day, trend, level):
     """Redness normal to day 2, or to day 10 while it is getting better."""

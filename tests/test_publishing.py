@@ -28,19 +28,20 @@ PREVIOUS = {
 
 
 def statuses(**overrides):
+    """Review statuses by table name (kb_schema) and natural key."""
     base = {
-        "sources": {},
-        "areas": {},
-        "symptoms": {"fever": "published"},
-        "complications": {"infection": "published"},
-        "warning_signs": {("infection", "fever"): "published"},
-        "rules": {},
-        "procedures": {},
-        "expected_effects": {},
-        "links": {},
+        "source": {},
+        "area": {},
+        "symptom": {("fever",): "published"},
+        "complication": {("infection",): "published"},
+        "warning_sign": {("infection", "fever"): "published"},
+        "rule": {},
+        "procedure": {},
+        "effect": {},
+        "link": {},
     }
-    for kind, values in overrides.items():
-        base[kind] = {**base[kind], **values}
+    for table, values in overrides.items():
+        base[table] = {**base[table], **values}
     return base
 
 
@@ -73,7 +74,7 @@ def test_a_draft_keeps_the_values_patients_already_see():
     merged = merge_release(
         working(name="Skin infection", urgency="soon"),
         PREVIOUS,
-        statuses(complications={"infection": "draft"}, warning_signs={("infection", "fever"): "in_review"}),
+        statuses(complication={("infection",): "draft"}, warning_sign={("infection", "fever"): "in_review"}),
     )
     complication = merged["complications"][0]
     assert complication["name"] == "Infection"
@@ -81,7 +82,7 @@ def test_a_draft_keeps_the_values_patients_already_see():
 
 
 def test_new_content_stays_out_until_published_and_deleted_content_leaves():
-    merged = merge_release(working(extra_complication=True), PREVIOUS, statuses(complications={"new": "draft"}))
+    merged = merge_release(working(extra_complication=True), PREVIOUS, statuses(complication={("new",): "draft"}))
     assert [c["slug"] for c in merged["complications"]] == ["infection"]
     gone = working()
     gone["complications"][0]["warning_signs"] = []

@@ -38,7 +38,7 @@ def test_full_self_care_journey(client):
     assert answer_symptoms(client).url == RESULT
     page = client.get(RESULT)
     assert page.status_code == 200
-    assert page.context["level"] == "self_care"
+    assert page.context["level"].value == "self_care"
     assert b"Self-care" in page.content
     assert b"usually settles by day" in page.content
     assert b"This is not a diagnosis" in page.content
@@ -51,7 +51,7 @@ def test_urgent_journey_shows_clinic_phone_and_reasons(client, settings):
     answer_treatment(client, procedure="rf-microneedling", days_ago="5", area="face")
     answer_symptoms(client, ["spreading-redness", "pus-or-drainage", "warmth"], "worsening")
     page = client.get(RESULT)
-    assert page.context["level"] == "urgent"
+    assert page.context["level"].value == "urgent"
     assert b"Sunset Aesthetics" in page.content
     assert page.context["assessment"].complications[0].explanation
 
@@ -113,7 +113,7 @@ def test_nothing_to_report_is_self_care(client):
     answer_screen(client)
     answer_treatment(client)
     client.post(SYMPTOMS, {"nothing_to_report": "on"})
-    assert client.get(RESULT).context["level"] == "self_care"
+    assert client.get(RESULT).context["level"].value == "self_care"
 
 
 @pytest.mark.django_db

@@ -17,7 +17,10 @@ def manage(*args, **env):
 
 def test_production_settings_pass_check_deploy():
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SECRET_KEY="x" * 20 + "a-long-random-production-secret-for-the-test-0123456789",
         DJANGO_ALLOWED_HOSTS="check.example.com",
     )

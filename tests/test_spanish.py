@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from procedures.models import KnowledgeBaseRelease
-from procedures.triage import LEVELS
-from procedures.triage.wording import LEVEL_GUIDANCE, LEVEL_LABELS, LEVEL_LEADS
+from procedures.triage.scales import ROUTES, TRENDS_SPEC, URGENCY_LEVELS, level
+from procedures.wording import fill_locale_facts
 
 from .patient_stories import BREATHING, RESULT_STORIES, walk
 
@@ -59,16 +60,14 @@ def test_the_compiled_catalogue_matches_the_po_file():
     assert stale == [], "run `manage.py compilemessages` and commit django.mo"
 
 
-def test_engine_wording_has_every_level_in_both_languages():
-    for language in ("en", "es"):
-        assert set(LEVEL_LABELS[language]) == set(LEVELS)
-        for table in (LEVEL_GUIDANCE, LEVEL_LEADS):
-            assert set(table[language]) == set(LEVELS)
-            assert all(text.strip() for text in table[language].values())
-        assert all(text.strip() for text in LEVEL_LABELS[language].values())
-    for level in LEVELS:
-        for table in (LEVEL_LABELS, LEVEL_GUIDANCE, LEVEL_LEADS):
-            assert table["es"][level] != table["en"][level]
+def test_every_level_route_and_trend_is_said_in_spanish():
+    """The closed vocabularies' words are gettext message ids: each must have its translation."""
+    translated = {mid: mstr for mid, mstr, fuzzy in CATALOGUE if mstr and not fuzzy}
+    words = [t.label for t in (*ROUTES, *TRENDS_SPEC)]
+    for spec in URGENCY_LEVELS:
+        words += [spec.label, spec.title, spec.lead, spec.guidance]
+    missing = [word for word in words if word not in translated]
+    assert missing == []
 
 
 def _missing_spanish(data: dict) -> list[str]:
@@ -187,11 +186,16 @@ def test_emergency_screen_is_complete_in_spanish(spanish_client):
 def test_every_urgency_level_is_complete_in_spanish(spanish_client, story):
     assert walk(spanish_client, story).url == "/check/result/"
     response = spanish_client.get("/check/result/")
-    assert response.context["level"] == story.level
+    assert response.context["level"].value == story.level
     text = _assert_spanish(response)
-    assert LEVEL_LABELS["es"][story.level] in text
+    spec = level(story.level)
+    with translation.override("es"):
+        title, guidance, lead = (
+            fill_locale_facts(translation.gettext(m)) for m in (spec.title, spec.guidance, spec.lead)
+        )
+    assert title in text
     # The full advice, or its one-line lead when the likeliest complication's advice follows.
-    assert LEVEL_GUIDANCE["es"][story.level] in text or LEVEL_LEADS["es"][story.level] in text
+    assert guidance in text or lead in text
     assert "Qué es normal después de este tratamiento" in text
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from procedures.audit import Thresholds, format_report, run_audit
+from procedures.vignette_audit import Thresholds, format_report, run_audit
 
 VIGNETTES = Path(__file__).parent / "vignettes"
 SUITE = VIGNETTES / "suite.json"

@@ -1,11 +1,11 @@
 """The triage engine: pure Python over an immutable knowledge-base snapshot.
 
-Public entry point: `assess(kb, answers, language="en") -> Assessment`.
+Public entry point: `assess(kb, answers) -> Assessment`. The assessment is language-neutral:
+procedures/wording.py says it in the patient's language.
 """
 
 from .engine import (
     ENGINE_VERSION,
-    TRENDS,
     Answers,
     Assessment,
     ComplicationFinding,
@@ -14,7 +14,9 @@ from .engine import (
     UnknownProcedure,
     assess,
 )
-from .knowledge import LEVEL_RANK, LEVELS, KnowledgeBase
+from .knowledge import KnowledgeBase
+from .messages import Message, Text
+from .scales import LEVEL_RANK, LEVELS, TRENDS
 
 __all__ = [
     "ENGINE_VERSION",
@@ -26,7 +28,9 @@ __all__ = [
     "ComplicationFinding",
     "EffectFinding",
     "KnowledgeBase",
+    "Message",
     "Reason",
+    "Text",
     "UnknownProcedure",
     "assess",
 ]

@@ -1,24 +1,27 @@
 """The triage engine: a patient's answers in, an explained urgency level out.
 
-Pure Python, no Django, no I/O. `assess(kb, answers)` is the one public entry point; it is
-deterministic (same snapshot and answers, same result) and never lowers a level because evidence
-is missing. The clinical rules it applies are data in the knowledge base (see
-docs/knowledge-base.md); this module only decides how that data combines.
+Pure Python, no Django, no I/O, no language: `assess(kb, answers)` is the one public entry point.
+It is deterministic (same snapshot and answers, same result) and never lowers a level because
+evidence is missing. The clinical rules it applies are data in the knowledge base (see
+docs/knowledge-base.md); this module only decides how that data combines. What it says comes
+back as language-neutral `Message`s and knowledge-base `Text`s (see messages.py).
 
-How a level is reached, in order:
+It runs as a pipeline of small phases over immutable inputs, each returning a typed partial
+result; `assess` only chains them. How a level is reached, in order:
 
-1. **Red flags first.** Every combination rule that applies to the procedure, day, area (and
-   trend, for the few rules about symptoms getting worse) is checked against *all* reported
-   symptoms, normal ones included (swelling after filler is expected, but swelling with a tight
-   throat is anaphylaxis). A rule that fires forces its level and lifts its complication's score
-   to at least RULE_SCORE.
-2. **Expected effects.** A symptom listed by one of the procedure's expected effects is
-   *explained* while `day <= normal_until_day` (or, when the patient says it is improving, up to
-   the effect's `improving_until_day` if it has one), unless the trend is "worsening" after the
-   effect's usual worst day. Past that it is *overdue*: it forces the effect's `level_after` and
-   points to the complication the effect `becomes`.
-3. **Warning signs.** For each complication linked to the procedure (cross-cutting ones are
-   linked to all), every reported symptom that is one of its warning signs counts:
+1. **Red flags first** (`fire_rules`). Every combination rule that applies to the procedure,
+   day, area (and trend, for the few rules about symptoms getting worse) is checked against
+   *all* reported symptoms, normal ones included (swelling after filler is expected, but
+   swelling with a tight throat is anaphylaxis). A rule that fires forces its level and lifts its
+   complication's score to at least RULE_SCORE.
+2. **Expected effects** (`read_expected_effects`). A symptom listed by one of the procedure's
+   expected effects is *explained* while `day <= normal_until_day` (or, when the patient says it
+   is improving, up to the effect's `improving_until_day` if it has one), unless the trend is
+   "worsening" after the effect's usual worst day. Past that it is *overdue*: it forces the
+   effect's `level_after` and points to the complication the effect `becomes`.
+3. **Warning signs** (`weigh_warning_signs`, with the policy in `judge_warning_sign`). For each
+   complication linked to the procedure (cross-cutting ones are linked to all), every reported
+   symptom that is one of its warning signs counts:
    - at its full weight when the day is inside the link's onset window (widened by a quarter of
      its length, at least one day), forcing the sign's level;
    - at OUT_OF_WINDOW_FACTOR of its weight outside the window, forcing one level less than the
@@ -26,32 +29,37 @@ How a level is reached, in order:
      defining sign (weight 1) or a sign of a cross-cutting complication (infection, sepsis,
      anaphylaxis... can follow any treatment at any time), which keep their level;
    - at EXPLAINED_FACTOR of its weight, forcing nothing, when an expected effect explains it.
-4. **Scores.** A complication's score is the noisy-OR of its counting weights,
-   1 − Π(1 − wᵢ), in 0..1: one strong sign scores high, several weak signs add up without ever
-   passing 1. It is multiplied by AREA_FACTOR when the patient names an area the complication
-   is not typical for. Complications scoring at least MIN_SCORE, that forced an urgent or
-   emergency level, or that are the best explanation of a symptom no expected effect explains,
-   are listed, highest first; ties go to the higher level, then to the more frequent
+4. **Scores** (`rank_complications`). A complication's score is the noisy-OR of its counting
+   weights, 1 − Π(1 − wᵢ), in 0..1: one strong sign scores high, several weak signs add up
+   without ever passing 1. It is multiplied by AREA_FACTOR when the patient names an area the
+   complication is not typical for. Complications scoring at least MIN_SCORE, that forced an
+   urgent or emergency level, or that are the best explanation of a symptom no expected effect
+   explains, are listed, highest first; ties go to the higher level, then to the more frequent
    complication.
-5. **Level.** The highest of: fired rules, forced warning-sign levels, overdue effects, and
-   "soon" for any reported symptom that nothing in the knowledge base accounts for after this
-   procedure on this day (a self-care warning sign accounts for a symptom only inside its
-   complication's window). No symptoms and nothing overdue means self-care.
+5. **Level** (`decide_level`). The highest of: fired rules, forced warning-sign levels, overdue
+   effects, and "soon" for any reported symptom that nothing in the knowledge base accounts for
+   after this procedure on this day (a self-care warning sign accounts for a symptom only inside
+   its complication's window). No symptoms and nothing overdue means self-care.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from .knowledge import FREQUENCY_RANK, LEVEL_RANK, LEVELS, KnowledgeBase, higher
-from .wording import (
-    explained_sentence,
-    level_guidance,
-    level_label,
-    overdue_sentence,
-    sign_sentence,
-    unexplained_sentence,
-    usual_duration,
+from .knowledge import Complication, ExpectedEffect, KnowledgeBase, Link, Procedure, WarningSign, Window
+from .messages import Listing, Lower, Message, Text, _
+from .scales import (
+    FREQUENCY_RANK,
+    LEVEL_RANK,
+    LOWEST_LEVEL,
+    SOON,
+    TRENDS,
+    URGENT,
+    at_least,
+    higher,
+    level,
+    one_level_down,
 )
 
 ENGINE_VERSION = "1.0.0"
@@ -65,11 +73,13 @@ MIN_SCORE = 0.2
 # A sign of weight 1 all but proves its complication (cold-sore blisters, cola-coloured urine
 # after muscle stimulation): timing cannot argue with it, so it keeps its level outside the window.
 DEFINING_WEIGHT = 1.0
-TRENDS = ("improving", "unchanged", "worsening")
 
 
 class UnknownProcedure(KeyError):
     """The answers name a procedure the snapshot does not have."""
+
+
+# --- Inputs -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -82,23 +92,41 @@ class Answers:
 
 
 @dataclass(frozen=True)
+class Case:
+    """The answers resolved against the snapshot: what every phase reads."""
+
+    kb: KnowledgeBase
+    procedure: Procedure
+    day: int
+    present: frozenset[str]
+    area: str | None
+    trend: str | None
+
+    def labels(self, symptoms: Iterable[str]) -> Listing:
+        return Listing(tuple(self.kb.symptoms[s].label for s in symptoms))
+
+
+# --- Output -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
 class ComplicationFinding:
     slug: str
-    name: str
+    name: Text
     score: float
     urgency: str
     matched_symptoms: tuple[str, ...]
-    explanation: str
-    what_to_do: str
+    explanation: Message | Text
+    what_to_do: Text
     in_window: bool
 
 
 @dataclass(frozen=True)
 class EffectFinding:
     slug: str
-    name: str
-    description: str
-    usual_duration: str
+    name: Text
+    description: Text
+    usual_duration: Message
     normal_until_day: int
     symptoms: tuple[str, ...]
     still_normal: bool
@@ -109,15 +137,15 @@ class Reason:
     """One thing that set or supported the level, for the result page's "why"."""
 
     level: str
-    text: str
+    text: Message | Text
     symptoms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Assessment:
     urgency: str
-    urgency_label: str
-    guidance: str
+    urgency_label: Message
+    guidance: Message
     complications: tuple[ComplicationFinding, ...]
     expected_effects: tuple[EffectFinding, ...]
     overdue_effects: tuple[EffectFinding, ...]
@@ -126,40 +154,374 @@ class Assessment:
     reasons: tuple[Reason, ...]
     knowledge_base_version: str
     engine_version: str = ENGINE_VERSION
-    language: str = "en"
 
 
-@dataclass
+# --- Partial results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One piece of evidence for one complication: symptoms, a weight and the level they force."""
+
+    complication: str
+    symptoms: frozenset[str]
+    weight: float
+    level: str
+    out_of_window: bool = False
+    rule_explanation: Text | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one phase found: evidence, the level it forces, and why."""
+
+    evidence: tuple[Evidence, ...] = ()
+    level: str = LOWEST_LEVEL
+    accounted: frozenset[str] = frozenset()
+    red_flags: frozenset[str] = frozenset()
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True)
+class EffectsRead:
+    """Phase 2: which reported symptoms an expected effect still explains, which are overdue."""
+
+    finding: Finding
+    explained: frozenset[str]
+    overdue: Mapping[str, frozenset[str]]  # effect slug -> its overdue symptoms
+
+
+@dataclass(frozen=True)
+class SignVerdict:
+    """How one reported warning sign counts (the warning-sign policy's answer)."""
+
+    weight: float
+    forced: str | None  # the level it forces; None when an expected effect explains it
+    accounts: bool  # whether it accounts for the symptom (so it is not "unexplained")
+    out_of_window: bool
+
+
+# --- Phases -------------------------------------------------------------------------------------
+
+
+def fire_rules(case: Case) -> Finding:
+    """Phase 1, red flags first: combination rules, checked on every reported symptom."""
+    evidence: list[Evidence] = []
+    reasons: list[Reason] = []
+    forced, accounted, red_flags = LOWEST_LEVEL, set[str](), set[str]()
+    for rule in case.kb.rules:
+        if rule.complication not in case.procedure.links:
+            continue
+        if not rule.applies(case.procedure.slug, case.day, case.area, case.trend):
+            continue
+        matched = rule.match(case.present)
+        if matched is None:
+            continue
+        forced = higher(forced, rule.urgency)
+        accounted |= matched
+        evidence.append(Evidence(rule.complication, matched, RULE_SCORE, rule.urgency, False, rule.explanation))
+        reasons.append(Reason(rule.urgency, rule.explanation, tuple(sorted(matched))))
+        if at_least(rule.urgency, URGENT.value):
+            red_flags |= matched
+    return Finding(tuple(evidence), forced, frozenset(accounted), frozenset(red_flags), tuple(reasons))
+
+
+def read_expected_effects(case: Case) -> EffectsRead:
+    """Phase 2: expected effects explain their symptoms while they last; past that they are overdue."""
+    explained: set[str] = set()
+    overdue: dict[str, set[str]] = {}
+    for effect in case.procedure.expected_effects:
+        reported = effect.symptoms & case.present
+        if not reported:
+            continue
+        if effect.explains_on(case.day, case.trend):
+            explained |= reported
+        else:
+            overdue.setdefault(effect.slug, set()).update(reported)
+    # A symptom that one effect still explains is not overdue because another has ended.
+    still_overdue = {
+        slug: frozenset(symptoms - explained) for slug, symptoms in overdue.items() if symptoms - explained
+    }
+    by_slug = {effect.slug: effect for effect in case.procedure.expected_effects}
+    evidence: list[Evidence] = []
+    reasons: list[Reason] = []
+    forced = LOWEST_LEVEL
+    for slug, symptoms in still_overdue.items():
+        effect = by_slug[slug]
+        forced = higher(forced, effect.level_after)
+        reasons.append(Reason(effect.level_after, overdue_message(effect, case.day), tuple(sorted(symptoms))))
+        if effect.becomes and effect.becomes in case.procedure.links:
+            evidence.extend(
+                Evidence(effect.becomes, frozenset({symptom}), OVERDUE_WEIGHT, effect.level_after)
+                for symptom in symptoms
+            )
+    accounted = frozenset(explained).union(*still_overdue.values())
+    finding = Finding(tuple(evidence), forced, accounted, frozenset(), tuple(reasons))
+    return EffectsRead(finding, frozenset(explained), still_overdue)
+
+
+def judge_warning_sign(sign: WarningSign, complication: Complication, in_window: bool, explained: bool) -> SignVerdict:
+    """The warning-sign policy, in one place.
+
+    - Explained by an expected effect: it ranks the complication a little and forces nothing.
+    - Inside the link's onset window: full weight, the sign's own level.
+    - Outside the window it is weaker evidence, but a defining sign (weight 1) and a sign of a
+      cross-cutting complication keep their level; any other sign forces one level less, never
+      below "soon" (the timing makes it less likely, not harmless).
+    A weak, self-care sign explains a symptom only when the day fits; outside the window it ranks
+    the complication but leaves the symptom unexplained ("soon").
+    """
+    accounts = in_window or sign.urgency != LOWEST_LEVEL
+    if explained:
+        return SignVerdict(sign.weight * EXPLAINED_FACTOR, None, accounts, False)
+    if in_window:
+        return SignVerdict(sign.weight, sign.urgency, accounts, False)
+    if sign.weight >= DEFINING_WEIGHT:
+        return SignVerdict(sign.weight, sign.urgency, accounts, True)
+    if complication.cross_cutting:
+        # Infection, sepsis, anaphylaxis... can follow any treatment at any time: a link's window
+        # says when they are typical (it ranks them), not when they stop.
+        return SignVerdict(sign.weight * OUT_OF_WINDOW_FACTOR, sign.urgency, accounts, True)
+    lower = one_level_down(sign.urgency, not_below=SOON.value)
+    return SignVerdict(sign.weight * OUT_OF_WINDOW_FACTOR, lower, accounts, True)
+
+
+def weigh_warning_signs(case: Case, explained: frozenset[str]) -> Finding:
+    """Phase 3: the warning signs of every complication linked to this procedure."""
+    evidence: list[Evidence] = []
+    forced, accounted, red_flags = LOWEST_LEVEL, set[str](), set[str]()
+    for slug, link in case.procedure.links.items():
+        comp = case.kb.complications.get(slug)
+        if comp is None:
+            continue
+        in_window = link.window.contains(case.day)
+        for sign in comp.warning_signs:
+            if sign.symptom not in case.present or case.procedure.slug in sign.except_procedures:
+                continue
+            verdict = judge_warning_sign(sign, comp, in_window, sign.symptom in explained)
+            if verdict.accounts:
+                accounted.add(sign.symptom)
+            sign_level = verdict.forced or LOWEST_LEVEL
+            evidence.append(
+                Evidence(slug, frozenset({sign.symptom}), verdict.weight, sign_level, verdict.out_of_window)
+            )
+            if verdict.forced is None or verdict.forced == LOWEST_LEVEL:
+                continue
+            forced = higher(forced, verdict.forced)
+            if at_least(verdict.forced, URGENT.value):
+                red_flags.add(sign.symptom)
+    return Finding(tuple(evidence), forced, frozenset(accounted), frozenset(red_flags))
+
+
+@dataclass(frozen=True)
 class _Candidate:
-    """Evidence gathered for one complication while assessing."""
+    """All the evidence for one complication, combined."""
 
     slug: str
-    weights: list[float] = field(default_factory=list)
-    matched: set[str] = field(default_factory=set)
-    level: str = "self_care"
-    in_window: bool = True
-    rule_text: str = ""
-
-    def add(self, symptom: str, weight: float, level: str) -> None:
-        self.weights.append(weight)
-        self.matched.add(symptom)
-        self.level = higher(self.level, level)
-
-    def score(self) -> float:
-        remaining = 1.0
-        for weight in self.weights:
-            remaining *= 1.0 - min(max(weight, 0.0), 1.0)
-        return 1.0 - remaining
+    score: float
+    level: str
+    matched: frozenset[str]
+    in_window: bool
+    rule_explanation: Text | None
 
 
-def _one_level_down_not_below_soon(level: str) -> str:
-    rank = LEVEL_RANK[level]
-    if rank <= LEVEL_RANK["soon"]:
-        return level
-    return LEVELS[rank - 1]
+def _combine(slug: str, pieces: list[Evidence], case: Case) -> _Candidate:
+    remaining = 1.0
+    for piece in pieces:
+        remaining *= 1.0 - min(max(piece.weight, 0.0), 1.0)
+    score = 1.0 - remaining
+    typical = case.kb.complications[slug].typical_areas
+    if case.area and typical and case.area not in typical:
+        score *= AREA_FACTOR
+    return _Candidate(
+        slug=slug,
+        score=score,
+        level=max((p.level for p in pieces), key=LEVEL_RANK.__getitem__, default=LOWEST_LEVEL),
+        matched=frozenset().union(*(p.symptoms for p in pieces)),
+        in_window=not any(p.out_of_window for p in pieces),
+        rule_explanation=next((p.rule_explanation for p in pieces if p.rule_explanation), None),
+    )
 
 
-def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessment:
+def rank_complications(
+    case: Case, evidence: Iterable[Evidence], explained: frozenset[str]
+) -> tuple[ComplicationFinding, ...]:
+    """Phase 4: score each complication (noisy-OR), keep those worth showing, best first."""
+    grouped: dict[str, list[Evidence]] = {}
+    for piece in evidence:
+        grouped.setdefault(piece.complication, []).append(piece)
+    candidates = [_combine(slug, pieces, case) for slug, pieces in grouped.items()]
+    # Each symptom that no expected effect explains keeps its best explanation on the list, even
+    # when timing made it a weak one (a numb patch on day 10 is still most likely a nerve injury).
+    best_for_symptom = set()
+    for symptom in case.present - explained:
+        pointing = [c for c in candidates if symptom in c.matched]
+        if pointing:
+            best_for_symptom.add(max(pointing, key=lambda c: (c.score, c.slug)).slug)
+    findings = [
+        _finding(case, candidate, explained)
+        for candidate in candidates
+        # A complication that forced an urgent or emergency level is always shown: the patient
+        # must see why, even when the sign that forced it is a weak pointer.
+        if candidate.matched
+        and (
+            candidate.score >= MIN_SCORE - 1e-9
+            or at_least(candidate.level, URGENT.value)
+            or candidate.slug in best_for_symptom
+        )
+    ]
+    links = case.procedure.links
+    findings.sort(
+        key=lambda f: (
+            -f.score,
+            -LEVEL_RANK[f.urgency],
+            -FREQUENCY_RANK.get(links[f.slug].frequency_band, 2),
+            f.slug,
+        )
+    )
+    return tuple(findings)
+
+
+def _finding(case: Case, candidate: _Candidate, explained: frozenset[str]) -> ComplicationFinding:
+    comp = case.kb.complications[candidate.slug]
+    matched = tuple(sorted(candidate.matched))
+    explanation: Message | Text
+    if candidate.rule_explanation is not None:
+        explanation = candidate.rule_explanation
+    else:
+        unexplained = [s for s in matched if s not in explained] or list(matched)
+        explanation = sign_message(
+            comp.name,
+            case.labels(unexplained),
+            case.day,
+            case.procedure.links[candidate.slug],
+            candidate.in_window,
+            only_normal_signs=all(s in explained for s in matched),
+        )
+    return ComplicationFinding(
+        slug=candidate.slug,
+        name=comp.name,
+        score=round(candidate.score, 3),
+        urgency=candidate.level,
+        matched_symptoms=matched,
+        explanation=explanation,
+        what_to_do=comp.what_to_do,
+        in_window=candidate.in_window,
+    )
+
+
+@dataclass(frozen=True)
+class LevelDecision:
+    level: str
+    reasons: tuple[Reason, ...]
+    red_flags: tuple[str, ...]
+    unexplained: tuple[str, ...]
+
+
+def decide_level(case: Case, findings: Iterable[Finding], explained: frozenset[str]) -> LevelDecision:
+    """Phase 5: the highest level any phase forced; whatever nothing accounts for is never waved
+    through as self-care ("soon")."""
+    findings = tuple(findings)
+    decided = LOWEST_LEVEL
+    accounted: set[str] = set()
+    red_flags: set[str] = set()
+    reasons: list[Reason] = []
+    for finding in findings:
+        decided = higher(decided, finding.level)
+        accounted |= finding.accounted
+        red_flags |= finding.red_flags
+        reasons.extend(finding.reasons)
+    unexplained = tuple(sorted(case.present - accounted))
+    if unexplained:
+        decided = higher(decided, SOON.value)
+        message = Message.of(
+            _("We cannot link {symptoms} to this treatment, so a health professional should check it."),
+            symptoms=case.labels(unexplained),
+        )
+        reasons.append(Reason(SOON.value, message, unexplained))
+    if explained:
+        message = Message.of(
+            _("{symptoms}: normal at this stage after your treatment."), symptoms=case.labels(sorted(explained))
+        )
+        reasons.append(Reason(LOWEST_LEVEL, message, tuple(sorted(explained))))
+    reasons.sort(key=lambda r: -LEVEL_RANK[r.level])
+    shown_flags = tuple(sorted(red_flags)) if at_least(decided, URGENT.value) else ()
+    return LevelDecision(decided, tuple(reasons), shown_flags, unexplained)
+
+
+def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, ...]) -> Message:
+    """What to do now. The likeliest complication's own advice is added only when it was written
+    for this level: a clinic-today instruction must never sit under an emergency banner."""
+    spec = level(decided)
+    top = next((f for f in findings if f.urgency == decided and decided != LOWEST_LEVEL), None)
+    if top is not None and top.what_to_do and case.kb.complications[top.slug].default_urgency == decided:
+        return Message.of(_("{lead} {advice}"), lead=Message(spec.lead), advice=top.what_to_do)
+    return Message(spec.guidance)
+
+
+def describe_effects(case: Case, overdue: Mapping[str, frozenset[str]]) -> tuple[EffectFinding, ...]:
+    """The expected effects the patient reported, each marked still normal or overdue."""
+    return tuple(
+        EffectFinding(
+            slug=effect.slug,
+            name=effect.name,
+            description=effect.description,
+            usual_duration=Message.of(_("usually settles by day {day}"), day=effect.normal_until_day),
+            normal_until_day=effect.normal_until_day,
+            symptoms=tuple(sorted(effect.symptoms & case.present)),
+            still_normal=effect.slug not in overdue,
+        )
+        for effect in case.procedure.expected_effects
+        if effect.symptoms & case.present
+    )
+
+
+# --- Sentences ----------------------------------------------------------------------------------
+
+
+def sign_message(
+    name: Text, symptoms: Listing, day: int, link: Link, in_window: bool, *, only_normal_signs: bool
+) -> Message:
+    """Why a complication is listed, in one sentence."""
+    window: Window = link.window
+    if in_window and only_normal_signs:
+        msgid = _(
+            "{symptoms} on day {day} can point to {name}, which usually starts {window}; "
+            "for now these are also normal after your treatment."
+        )
+    elif in_window:
+        msgid = _("{symptoms} on day {day} can point to {name}, which usually starts {window}.")
+    elif only_normal_signs:
+        msgid = _(
+            "{symptoms} on day {day} can point to {name}, although it usually starts {window}; "
+            "for now these are also normal after your treatment."
+        )
+    else:
+        msgid = _("{symptoms} on day {day} can point to {name}, although it usually starts {window}.")
+    return Message.of(msgid, symptoms=symptoms, day=day, name=Lower(name), window=window.describe())
+
+
+def overdue_message(effect: ExpectedEffect, day: int) -> Message:
+    """Why an expected effect no longer explains its symptoms."""
+    if day <= effect.normal_until_day:
+        return Message.of(
+            _("{effect} is usually at its worst by day {worst}; getting worse on day {day} is not expected."),
+            effect=effect.name,
+            worst=effect.worst_by_day,
+            day=day,
+        )
+    return Message.of(
+        _("{effect} usually settles by day {last}; you are on day {day}, so it is no longer expected."),
+        effect=effect.name,
+        last=effect.normal_until_day,
+        day=day,
+    )
+
+
+# --- The entry point ------------------------------------------------------------------------------
+
+
+def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
     """Triage one patient's answers against a knowledge-base snapshot.
 
     Raises UnknownProcedure if the procedure is not in the snapshot; symptom, area and trend
@@ -168,216 +530,32 @@ def assess(kb: KnowledgeBase, answers: Answers, language: str = "en") -> Assessm
     procedure = kb.procedures.get(answers.procedure)
     if procedure is None:
         raise UnknownProcedure(answers.procedure)
-    day = answers.days_since_treatment
-    present = frozenset(s for s in answers.symptoms if s in kb.symptoms)
-    label = {slug: kb.symptoms[slug].label.get(language) for slug in present}
-
-    level = "self_care"
-    reasons: list[Reason] = []
-    red_flags: set[str] = set()
-    candidates: dict[str, _Candidate] = {}
-    accounted: set[str] = set()
-
-    def candidate(slug: str) -> _Candidate:
-        return candidates.setdefault(slug, _Candidate(slug))
-
-    # 1. Red flags and other combination rules, on every reported symptom.
-    for rule in kb.rules:
-        if rule.complication not in procedure.links:
-            continue
-        if not rule.applies(procedure.slug, day, answers.area, answers.trend):
-            continue
-        matched = rule.match(present)
-        if matched is None:
-            continue
-        level = higher(level, rule.urgency)
-        accounted |= matched
-        found = candidate(rule.complication)
-        found.level = higher(found.level, rule.urgency)
-        found.matched |= matched
-        found.weights.append(RULE_SCORE)
-        text = rule.explanation.get(language)
-        found.rule_text = found.rule_text or text
-        reasons.append(Reason(rule.urgency, text, tuple(sorted(matched))))
-        if LEVEL_RANK[rule.urgency] >= LEVEL_RANK["urgent"]:
-            red_flags |= matched
-
-    # 2. Expected effects: explained, overdue or not covered.
-    explained: set[str] = set()
-    overdue: dict[str, set[str]] = {}
-    effect_by_slug = {effect.slug: effect for effect in procedure.expected_effects}
-    for effect in procedure.expected_effects:
-        reported = effect.symptoms & present
-        if not reported:
-            continue
-        if effect.explains_on(day, answers.trend):
-            explained |= reported
-        else:
-            overdue.setdefault(effect.slug, set()).update(reported)
-    # A symptom that one effect still explains is not overdue because another has ended.
-    for slug in list(overdue):
-        overdue[slug] -= explained
-        if not overdue[slug]:
-            del overdue[slug]
-    for slug, symptoms in overdue.items():
-        effect = effect_by_slug[slug]
-        level = higher(level, effect.level_after)
-        accounted |= symptoms
-        reasons.append(
-            Reason(effect.level_after, overdue_sentence(effect, day, answers.trend, language), tuple(sorted(symptoms)))
-        )
-        if effect.becomes and effect.becomes in procedure.links:
-            found = candidate(effect.becomes)
-            for symptom in symptoms:
-                found.add(symptom, OVERDUE_WEIGHT, effect.level_after)
-    accounted |= explained
-
-    # 3. Warning signs of every complication linked to this procedure.
-    for slug, link in procedure.links.items():
-        comp = kb.complications.get(slug)
-        if comp is None:
-            continue
-        in_window = link.window.contains(day)
-        for sign in comp.warning_signs:
-            if sign.symptom not in present or procedure.slug in sign.except_procedures:
-                continue
-            found = candidate(slug)
-            # A weak, self-care sign explains a symptom only when the day fits; outside the
-            # window it ranks the complication but leaves the symptom unexplained ("soon").
-            if in_window or sign.urgency != "self_care":
-                accounted.add(sign.symptom)
-            if sign.symptom in explained:
-                found.weights.append(sign.weight * EXPLAINED_FACTOR)
-                found.matched.add(sign.symptom)
-                continue
-            if in_window:
-                forced = sign.urgency
-                found.add(sign.symptom, sign.weight, forced)
-            else:
-                found.in_window = False
-                if sign.weight >= DEFINING_WEIGHT:
-                    forced = sign.urgency
-                    found.add(sign.symptom, sign.weight, forced)
-                elif comp.cross_cutting:
-                    # Infection, sepsis, anaphylaxis... can follow any treatment at any time: a
-                    # link's window says when they are typical (it ranks them), not when they stop.
-                    forced = sign.urgency
-                    found.add(sign.symptom, sign.weight * OUT_OF_WINDOW_FACTOR, forced)
-                else:
-                    forced = _one_level_down_not_below_soon(sign.urgency)
-                    found.add(sign.symptom, sign.weight * OUT_OF_WINDOW_FACTOR, forced)
-            if LEVEL_RANK[forced] > LEVEL_RANK["self_care"]:
-                level = higher(level, forced)
-                if LEVEL_RANK[forced] >= LEVEL_RANK["urgent"]:
-                    red_flags.add(sign.symptom)
-
-    # 4. Rank the complications.
-    scores: dict[str, float] = {}
-    for slug, found in candidates.items():
-        comp = kb.complications[slug]
-        scores[slug] = found.score()
-        if answers.area and comp.typical_areas and answers.area not in comp.typical_areas:
-            scores[slug] *= AREA_FACTOR
-    # Each symptom that no expected effect explains keeps its best explanation on the list, even
-    # when timing made it a weak one (a numb patch on day 10 is still most likely a nerve injury).
-    best_for_symptom = set()
-    for symptom in present - explained:
-        pointing = [slug for slug, found in candidates.items() if symptom in found.matched]
-        if pointing:
-            best_for_symptom.add(max(pointing, key=lambda slug: (scores[slug], slug)))
-    findings: list[ComplicationFinding] = []
-    for slug, found in candidates.items():
-        comp = kb.complications[slug]
-        link = procedure.links[slug]
-        score = scores[slug]
-        # A complication that forced an urgent or emergency level is always shown: the patient
-        # must see why, even when the sign that forced it is a weak pointer.
-        forced_high = LEVEL_RANK[found.level] >= LEVEL_RANK["urgent"]
-        shown = score >= MIN_SCORE - 1e-9 or forced_high or slug in best_for_symptom
-        if not found.matched or not shown:
-            continue
-        matched = tuple(sorted(found.matched))
-        explanation = found.rule_text or sign_sentence(
-            comp.name.get(language),
-            [label[s] for s in matched if s not in explained] or [label[s] for s in matched],
-            day,
-            link.window,
-            found.in_window,
-            all(s in explained for s in matched),
-            language,
-        )
-        findings.append(
-            ComplicationFinding(
-                slug=slug,
-                name=comp.name.get(language),
-                score=round(score, 3),
-                urgency=found.level,
-                matched_symptoms=matched,
-                explanation=explanation,
-                what_to_do=comp.what_to_do.get(language),
-                in_window=found.in_window,
-            )
-        )
-    findings.sort(
-        key=lambda f: (
-            -f.score,
-            -LEVEL_RANK[f.urgency],
-            -FREQUENCY_RANK.get(procedure.links[f.slug].frequency_band, 2),
-            f.slug,
-        )
+    case = Case(
+        kb=kb,
+        procedure=procedure,
+        day=answers.days_since_treatment,
+        present=frozenset(s for s in answers.symptoms if s in kb.symptoms),
+        area=answers.area,
+        trend=answers.trend,
     )
-
-    # 5. Whatever nothing accounts for is never waved through as self-care.
-    unexplained = tuple(sorted(present - accounted))
-    if unexplained:
-        level = higher(level, "soon")
-        reasons.append(Reason("soon", unexplained_sentence([label[s] for s in unexplained], language), unexplained))
-
-    effects = []
-    overdue_findings = []
-    for effect in procedure.expected_effects:
-        reported = effect.symptoms & present
-        if not reported:
-            continue
-        finding = EffectFinding(
-            slug=effect.slug,
-            name=effect.name.get(language),
-            description=effect.description.get(language),
-            usual_duration=usual_duration(effect, language),
-            normal_until_day=effect.normal_until_day,
-            symptoms=tuple(sorted(reported)),
-            still_normal=effect.slug not in overdue,
-        )
-        (effects if finding.still_normal else overdue_findings).append(finding)
-    if explained:
-        reasons.append(
-            Reason(
-                "self_care",
-                explained_sentence([label[s] for s in sorted(explained)], language),
-                tuple(sorted(explained)),
-            )
-        )
-
-    reasons.sort(key=lambda r: -LEVEL_RANK[r.level])
-    # Add the likeliest complication's own advice only when it was written for this level: a
-    # clinic-today instruction must never sit under an emergency banner.
-    top = next((f for f in findings if f.urgency == level and level != "self_care"), None)
-    advice = ""
-    if top is not None and top.what_to_do and kb.complications[top.slug].default_urgency == level:
-        advice = top.what_to_do
-    guidance = level_guidance(level, language, advice)
+    rules = fire_rules(case)
+    effects = read_expected_effects(case)
+    signs = weigh_warning_signs(case, effects.explained)
+    phases = (rules, effects.finding, signs)
+    findings = rank_complications(case, (e for phase in phases for e in phase.evidence), effects.explained)
+    decision = decide_level(case, phases, effects.explained)
+    described = describe_effects(case, effects.overdue)
     return Assessment(
-        urgency=level,
-        urgency_label=level_label(level, language),
-        guidance=guidance,
-        complications=tuple(findings),
-        expected_effects=tuple(effects),
-        overdue_effects=tuple(overdue_findings),
-        red_flags=tuple(sorted(red_flags)) if LEVEL_RANK[level] >= LEVEL_RANK["urgent"] else (),
-        unexplained_symptoms=unexplained,
-        reasons=tuple(reasons),
+        urgency=decision.level,
+        urgency_label=Message(level(decision.level).title),
+        guidance=guidance_for(case, decision.level, findings),
+        complications=findings,
+        expected_effects=tuple(e for e in described if e.still_normal),
+        overdue_effects=tuple(e for e in described if not e.still_normal),
+        red_flags=decision.red_flags,
+        unexplained_symptoms=decision.unexplained,
+        reasons=decision.reasons,
         knowledge_base_version=kb.version,
-        language=language,
     )
 
 

@@ -7,22 +7,15 @@ here touches a database.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-LEVELS: tuple[str, ...] = ("self_care", "soon", "urgent", "emergency")
-LEVEL_RANK: Mapping[str, int] = MappingProxyType({level: rank for rank, level in enumerate(LEVELS)})
-FREQUENCY_RANK: Mapping[str, int] = MappingProxyType(
-    {"common": 4, "uncommon": 3, "rare": 2, "very_rare": 1, "unknown": 2}
-)
-
-
-def higher(a: str, b: str) -> str:
-    """The more urgent of two levels."""
-    return a if LEVEL_RANK[a] >= LEVEL_RANK[b] else b
+from .messages import DEFAULT_LANGUAGE, EMPTY_TEXT, Message, Text, _
+from .scales import EMERGENCY, IMPROVING, SOON, UNKNOWN_FREQUENCY, WORSENING
 
 
 @dataclass(frozen=True)
@@ -44,29 +37,28 @@ class Window:
             return False
         return self.max_days is None or day <= self.max_days + tol
 
-    def describe(self, language: str = "en") -> str:
-        if language == "es":
-            if self.max_days is None:
-                return f"desde el día {self.min_days}"
-            return f"entre los días {self.min_days} y {self.max_days}"
+    def describe(self) -> Message:
         if self.max_days is None:
-            return f"from day {self.min_days} on"
-        return f"between days {self.min_days} and {self.max_days}"
+            return Message.of(_("from day {first} on"), first=self.min_days)
+        return Message.of(_("between days {first} and {last}"), first=self.min_days, last=self.max_days)
 
 
-@dataclass(frozen=True)
-class Text:
-    """Patient-facing text in English and Spanish."""
+def _text(row: Mapping[str, Any], key: str, languages: Sequence[str] | None) -> Text:
+    """A translated field of a release row: `key` in English, `key_<language>` for the others
+    (every language the row has when `languages` is None)."""
+    values = {DEFAULT_LANGUAGE: row.get(key) or ""}
+    if languages is None:
+        prefix = f"{key}_"
+        languages = [
+            k[len(prefix) :] for k in row if k.startswith(prefix) and _LANGUAGE_CODE.fullmatch(k[len(prefix) :])
+        ]
+    for language in languages:
+        if language != DEFAULT_LANGUAGE and row.get(f"{key}_{language}"):
+            values[language] = row[f"{key}_{language}"]
+    return Text(MappingProxyType(values))
 
-    en: str
-    es: str
 
-    def get(self, language: str) -> str:
-        return self.es if language == "es" and self.es else self.en
-
-
-def _text(row: Mapping[str, Any], key: str) -> Text:
-    return Text(row.get(key) or "", row.get(f"{key}_es") or "")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2}(?:-[a-z]{2,4})?")
 
 
 @dataclass(frozen=True)
@@ -189,11 +181,11 @@ class ExpectedEffect:
 
     def explains_on(self, day: int, trend: str | None) -> bool:
         """Whether the effect is still the normal explanation of its symptoms on this day."""
-        if trend == "worsening" and day > self.worst_by_day:
+        if trend == WORSENING and day > self.worst_by_day:
             return False  # growing after its usual peak is not normal
         if day <= self.normal_until_day:
             return True
-        return trend == "improving" and self.improving_until_day is not None and day <= self.improving_until_day
+        return trend == IMPROVING and self.improving_until_day is not None and day <= self.improving_until_day
 
 
 @dataclass(frozen=True)
@@ -219,114 +211,27 @@ class KnowledgeBase:
     rules: tuple[Rule, ...] = field(default=())
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], version: str) -> KnowledgeBase:
-        """Build the snapshot from release data (the fixture format)."""
-        symptoms = {
-            row["slug"]: Symptom(row["slug"], _text(row, "label"), row["group"], row.get("position", i))
-            for i, row in enumerate(data.get("symptoms", []))
-        }
-        areas = {row["slug"]: Area(row["slug"], _text(row, "name")) for row in data.get("areas", [])}
-        sources = {
-            row["code"]: Source(row["code"], row.get("title", ""), row.get("url", ""), row.get("grade", ""))
-            for row in data.get("sources", [])
-        }
-        complications: dict[str, Complication] = {}
-        all_rules: list[Rule] = []
-        for row in data.get("complications", []):
-            onset = row.get("default_onset_days") or [0, None]
-            rules = tuple(
-                Rule(
-                    slug=r["slug"],
-                    name=r.get("name", r["slug"]),
-                    complication=row["slug"],
-                    urgency=r["urgency"],
-                    explanation=_text(r, "explanation"),
-                    clauses=tuple(frozenset(clause) for clause in r["clauses"]),
-                    procedures=frozenset(r.get("procedures") or ()),
-                    except_procedures=frozenset(r.get("except_procedures") or ()),
-                    areas=frozenset(r.get("areas") or ()),
-                    min_day=r.get("min_day"),
-                    max_day=r.get("max_day"),
-                    trend=r.get("trend") or None,
-                )
-                for r in row.get("rules", [])
-            )
-            all_rules.extend(rules)
-            complications[row["slug"]] = Complication(
-                slug=row["slug"],
-                name=_text(row, "name"),
-                summary=_text(row, "summary"),
-                what_to_do=_text(row, "what_to_do"),
-                self_care=_text(row, "self_care"),
-                escalation=_text(row, "escalation"),
-                evidence_note=_text(row, "evidence_note"),
-                default_urgency=row["default_urgency"],
-                cross_cutting=bool(row.get("cross_cutting")),
-                default_onset=Window(int(onset[0]), None if onset[1] is None else int(onset[1])),
-                typical_areas=frozenset(row.get("typical_areas") or ()),
-                sources=tuple(row.get("sources") or ()),
-                warning_signs=tuple(
-                    WarningSign(
-                        ws["symptom"],
-                        float(ws["weight"]),
-                        ws["urgency"],
-                        frozenset(ws.get("except_procedures") or ()),
-                    )
-                    for ws in row.get("warning_signs", [])
-                ),
-                rules=rules,
-            )
-        cross_cutting = [c for c in complications.values() if c.cross_cutting]
-        procedures: dict[str, Procedure] = {}
-        for i, row in enumerate(data.get("procedures", [])):
-            links: dict[str, Link] = {}
-            for link in row.get("complications", []):
-                links[link["complication"]] = Link(
-                    complication=link["complication"],
-                    window=Window(int(link["onset_min_days"]), link.get("onset_max_days")),
-                    frequency=link.get("frequency", ""),
-                    frequency_band=link.get("frequency_band", "unknown"),
-                    evidence_grade=link.get("evidence_grade", ""),
-                    urgency=link["urgency"],
-                    note=_text(link, "note"),
-                )
-            for comp in cross_cutting:
-                links.setdefault(
-                    comp.slug,
-                    Link(comp.slug, comp.default_onset, "", "unknown", "", comp.default_urgency, Text("", ""), False),
-                )
-            procedures[row["slug"]] = Procedure(
-                slug=row["slug"],
-                name=_text(row, "name"),
-                aliases=tuple(row.get("aliases") or ()),
-                kind=row.get("kind", ""),
-                description=_text(row, "description"),
-                expected_effects=tuple(
-                    ExpectedEffect(
-                        slug=e["slug"],
-                        name=_text(e, "name"),
-                        description=_text(e, "description"),
-                        symptoms=frozenset(e.get("symptoms") or ()),
-                        normal_until_day=int(e["normal_until_day"]),
-                        worst_by_day=int(e.get("worst_by_day") or 0),
-                        level_after=e.get("level_after") or "soon",
-                        becomes=e.get("becomes"),
-                        sources=tuple(e.get("sources") or ()),
-                        improving_until_day=e.get("improving_until_day"),
-                    )
-                    for e in row.get("expected_effects", [])
-                ),
-                links=MappingProxyType(links),
-                position=row.get("position", i),
-            )
+    def from_dict(cls, data: Mapping[str, Any], version: str, languages: Sequence[str] | None = None) -> KnowledgeBase:
+        """Build the snapshot from release data (the fixture format), keeping the translations of
+        `languages` (every translation the data has when None; English is always kept)."""
+        reader = _RowReader(None if languages is None else tuple(languages))
+        complications = {row["slug"]: reader.complication(row) for row in data.get("complications", [])}
+        cross_cutting = tuple(c for c in complications.values() if c.cross_cutting)
         return cls(
             version=version,
-            symptoms=MappingProxyType(symptoms),
-            areas=MappingProxyType(areas),
-            sources=MappingProxyType(sources),
+            symptoms=MappingProxyType(
+                {row["slug"]: reader.symptom(row, i) for i, row in enumerate(data.get("symptoms", []))}
+            ),
+            areas=MappingProxyType({row["slug"]: reader.area(row) for row in data.get("areas", [])}),
+            sources=MappingProxyType({row["code"]: reader.source(row) for row in data.get("sources", [])}),
             complications=MappingProxyType(complications),
-            procedures=MappingProxyType(procedures),
-            rules=tuple(all_rules),
+            procedures=MappingProxyType(
+                {
+                    row["slug"]: reader.procedure(row, i, cross_cutting)
+                    for i, row in enumerate(data.get("procedures", []))
+                }
+            ),
+            rules=tuple(rule for comp in complications.values() for rule in comp.rules),
         )
 
     @cached_property
@@ -343,13 +248,117 @@ class KnowledgeBase:
             if not comp.cross_cutting:
                 continue
             for ws in comp.warning_signs:
-                if ws.urgency == "emergency" and not ws.except_procedures:
+                if ws.urgency == EMERGENCY.value and not ws.except_procedures:
                     slugs.add(ws.symptom)
         for rule in self.rules:
             unscoped = not (rule.procedures or rule.except_procedures or rule.areas)
             open_days = rule.min_day is None and rule.max_day is None
-            if rule.urgency == "emergency" and unscoped and open_days and len(rule.clauses) == 1:
+            if rule.urgency == EMERGENCY.value and unscoped and open_days and len(rule.clauses) == 1:
                 comp = self.complications.get(rule.complication)
                 if comp is not None and comp.cross_cutting:
                     slugs |= rule.clauses[0]
         return tuple(sorted(slugs, key=lambda s: (self.symptoms[s].position, s) if s in self.symptoms else (0, s)))
+
+
+@dataclass(frozen=True)
+class _RowReader:
+    """Turns release rows (docs/knowledge-base.md) into snapshot objects."""
+
+    languages: tuple[str, ...] | None
+
+    def text(self, row: Mapping[str, Any], key: str) -> Text:
+        return _text(row, key, self.languages)
+
+    def symptom(self, row: Mapping[str, Any], position: int) -> Symptom:
+        return Symptom(row["slug"], self.text(row, "label"), row["group"], row.get("position", position))
+
+    def area(self, row: Mapping[str, Any]) -> Area:
+        return Area(row["slug"], self.text(row, "name"))
+
+    def source(self, row: Mapping[str, Any]) -> Source:
+        return Source(row["code"], row.get("title", ""), row.get("url", ""), row.get("grade", ""))
+
+    def rule(self, row: Mapping[str, Any], complication: str) -> Rule:
+        return Rule(
+            slug=row["slug"],
+            name=row.get("name", row["slug"]),
+            complication=complication,
+            urgency=row["urgency"],
+            explanation=self.text(row, "explanation"),
+            clauses=tuple(frozenset(clause) for clause in row["clauses"]),
+            procedures=frozenset(row.get("procedures") or ()),
+            except_procedures=frozenset(row.get("except_procedures") or ()),
+            areas=frozenset(row.get("areas") or ()),
+            min_day=row.get("min_day"),
+            max_day=row.get("max_day"),
+            trend=row.get("trend") or None,
+        )
+
+    def complication(self, row: Mapping[str, Any]) -> Complication:
+        onset = row.get("default_onset_days") or [0, None]
+        return Complication(
+            slug=row["slug"],
+            name=self.text(row, "name"),
+            summary=self.text(row, "summary"),
+            what_to_do=self.text(row, "what_to_do"),
+            self_care=self.text(row, "self_care"),
+            escalation=self.text(row, "escalation"),
+            evidence_note=self.text(row, "evidence_note"),
+            default_urgency=row["default_urgency"],
+            cross_cutting=bool(row.get("cross_cutting")),
+            default_onset=Window(int(onset[0]), None if onset[1] is None else int(onset[1])),
+            typical_areas=frozenset(row.get("typical_areas") or ()),
+            sources=tuple(row.get("sources") or ()),
+            warning_signs=tuple(
+                WarningSign(
+                    ws["symptom"], float(ws["weight"]), ws["urgency"], frozenset(ws.get("except_procedures") or ())
+                )
+                for ws in row.get("warning_signs", [])
+            ),
+            rules=tuple(self.rule(r, row["slug"]) for r in row.get("rules", [])),
+        )
+
+    def link(self, row: Mapping[str, Any]) -> Link:
+        return Link(
+            complication=row["complication"],
+            window=Window(int(row["onset_min_days"]), row.get("onset_max_days")),
+            frequency=row.get("frequency", ""),
+            frequency_band=row.get("frequency_band", UNKNOWN_FREQUENCY),
+            evidence_grade=row.get("evidence_grade", ""),
+            urgency=row["urgency"],
+            note=self.text(row, "note"),
+        )
+
+    def expected_effect(self, row: Mapping[str, Any]) -> ExpectedEffect:
+        return ExpectedEffect(
+            slug=row["slug"],
+            name=self.text(row, "name"),
+            description=self.text(row, "description"),
+            symptoms=frozenset(row.get("symptoms") or ()),
+            normal_until_day=int(row["normal_until_day"]),
+            worst_by_day=int(row.get("worst_by_day") or 0),
+            level_after=row.get("level_after") or SOON.value,
+            becomes=row.get("becomes"),
+            sources=tuple(row.get("sources") or ()),
+            improving_until_day=row.get("improving_until_day"),
+        )
+
+    def procedure(self, row: Mapping[str, Any], position: int, cross_cutting: Sequence[Complication]) -> Procedure:
+        links = {link["complication"]: self.link(link) for link in row.get("complications", [])}
+        # Cross-cutting complications (infection, sepsis, anaphylaxis...) follow every procedure:
+        # linked implicitly, with their own default window and level.
+        for comp in cross_cutting:
+            links.setdefault(
+                comp.slug,
+                Link(comp.slug, comp.default_onset, "", UNKNOWN_FREQUENCY, "", comp.default_urgency, EMPTY_TEXT, False),
+            )
+        return Procedure(
+            slug=row["slug"],
+            name=self.text(row, "name"),
+            aliases=tuple(row.get("aliases") or ()),
+            kind=row.get("kind", ""),
+            description=self.text(row, "description"),
+            expected_effects=tuple(self.expected_effect(e) for e in row.get("expected_effects", [])),
+            links=MappingProxyType(links),
+            position=row.get("position", position),
+        )

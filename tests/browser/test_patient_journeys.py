@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from procedures.triage.wording import LEVEL_LABELS
+from procedures.wording import level_title
 from tests.patient_stories import BREATHING, DUSKY_SKIN, EXPECTED_REDNESS, INFECTION, NUMBNESS, Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,7 +80,7 @@ def test_questionnaire_to_result(browser, viewport, story):
     _answer_by_pointer(patient, story, story.name)
     patient.shown(f"result {story.name}")
     page = patient.page
-    assert page.locator("h1").inner_text() == LEVEL_LABELS["en"][story.level]
+    assert page.locator("h1").inner_text() == level_title(story.level, "en")
     # The level is said in words, not by colour alone: the heading names it.
     assert story.level.replace("_", "-").split("-")[0] in page.locator("h1").inner_text().lower()
     timeline = page.locator(".tl")
@@ -96,7 +96,7 @@ def test_the_other_levels_result_pages(browser, story):
     _start(patient)
     _answer_by_pointer(patient, story, story.name)
     patient.shown(f"result {story.name}")
-    assert patient.page.locator("h1").inner_text() == LEVEL_LABELS["en"][story.level]
+    assert patient.page.locator("h1").inner_text() == level_title(story.level, "en")
 
 
 def test_self_care_by_keyboard_only(browser):
@@ -144,7 +144,7 @@ def test_self_care_by_keyboard_only(browser):
     page.keyboard.press("Enter")
     _at(page, "/check/result/")
     patient.shown("result self-care by keyboard")
-    assert page.locator("h1").inner_text() == LEVEL_LABELS["en"]["self_care"]
+    assert page.locator("h1").inner_text() == level_title("self_care", "en")
     patient.tab_to("button[data-print]")
 
 
@@ -213,7 +213,7 @@ def test_spanish_from_the_browser_language(browser, story):
         assert page.locator("h1").inner_text() == "Llame al 911 ahora"
     else:
         patient.shown(f"result {story.name}")
-        assert page.locator("h1").inner_text() == LEVEL_LABELS["es"][story.level]
+        assert page.locator("h1").inner_text() == level_title(story.level, "es")
         assert page.locator(".tl-today-label").inner_text() == f"Hoy (día {story.days_ago})"
 
 
@@ -244,7 +244,7 @@ def test_printable_summary(browser):
         assert not page.locator(hidden).is_visible(), f"{hidden} should not print"
     assert page.locator(".print-heading").is_visible()
     main = page.locator("main").inner_text()
-    for fact in ("RF microneedling", "Day 5", "Pus", LEVEL_LABELS["en"]["urgent"], "What to do now", "Checked on"):
+    for fact in ("RF microneedling", "Day 5", "Pus", level_title("urgent", "en"), "What to do now", "Checked on"):
         assert fact.lower() in main.lower(), f"the printed summary lacks {fact!r}"
     assert "Knowledge base " in main
     assert page.locator(".tl").is_visible() and page.locator(".tl-today").first.is_visible()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures.audit import Thresholds, format_report, run_audit
 from procedures.selectors import draft_knowledge_base, published_knowledge_base
+from procedures.vignette_audit import Thresholds, format_report, run_audit
 
 
 class Command(BaseCommand):

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from procedures.hashing import content_hash
 from procedures.integrity import check_knowledge_base, shared_vocabulary
 from procedures.kb_loader import load_knowledge_base
 from procedures.releases import release_candidate_data
 from procedures.selectors import latest_release
-from procedures.services import content_hash, publish_knowledge_base
+from procedures.services import publish_knowledge_base
 
 
 class Command(BaseCommand):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .triage import LEVEL_RANK, LEVELS, KnowledgeBase, assess
+from .triage.scales import EMERGENCY, LOWEST_LEVEL
 from .validation import parse_answers
 
 
@@ -116,12 +117,12 @@ def run_audit(kb: KnowledgeBase, vignettes: Iterable[dict[str, Any]]) -> AuditRe
                 tally.under += 1
             else:
                 tally.over += 1
-            if gold == "emergency":
+            if gold == EMERGENCY.value:
                 tally.emergencies += 1
-                tally.emergencies_missed += got != "emergency"
-            if gold == "self_care":
+                tally.emergencies_missed += got != EMERGENCY.value
+            if gold == LOWEST_LEVEL:
                 tally.self_care += 1
-                tally.self_care_kept += got == "self_care"
+                tally.self_care_kept += got == LOWEST_LEVEL
             if want:
                 tally.with_diagnosis += 1
                 tally.top3 += bool(want & set(top3))

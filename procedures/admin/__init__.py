@@ -1,0 +1,12 @@
+"""The staff admin: clinical content with review and history, and the follow-up queue.
+
+One module per area; importing them here registers every model with the admin site.
+
+- content.py: the clinical knowledge base (procedures, complications, warning signs, rules) and
+  the shared vocabulary (symptoms, areas, sources), read-only here and loaded from fixtures/.
+- releases.py: the review workflow every editable content model shares (drafts, "Submit for
+  review", "Publish" through the safety gate) and the list of published releases.
+- followup.py: patients' contact requests, the queue sorted by level then waiting time.
+"""
+
+from . import content, followup, releases  # noqa: F401  (registers the admin classes)
