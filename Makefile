@@ -41,6 +41,8 @@ test: install $(VENV)/.installed-browser
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --strict procedures/triage
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 audit: load

@@ -89,6 +89,9 @@ class Answers:
     symptoms: frozenset[str]
     trend: str | None = None
     area: str | None = None
+    symptoms_started_day: int | None = None  # None = the patient did not say
+    risk_factors: frozenset[str] = frozenset()
+    already_seen: bool = False
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,36 @@ class Area:
 
 
 @dataclass(frozen=True)
+class RiskEffect:
+    """What a risk factor does to the level of named complications (brief 8.2), scoped by procedure.
+
+    `raise_steps` lifts the level the patient's symptoms already gave those complications;
+    `floor` sets a level the complication reaches whenever the risk factor is reported (with
+    `evidence_weight` > 0 it is listed even when no symptom points to it, e.g. a blood-borne
+    virus test after unsafe equipment, with nothing to feel).
+    """
+
+    complications: frozenset[str]
+    procedures: frozenset[str] = frozenset()
+    raise_steps: int = 0
+    floor: str | None = None
+    evidence_weight: float = 0.0
+
+    def applies_to(self, procedure: str) -> bool:
+        return not self.procedures or procedure in self.procedures
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    slug: str
+    label: Text
+    group: str
+    meaning: Text
+    effects: tuple[RiskEffect, ...] = ()
+    position: int = 0
+
+
+@dataclass(frozen=True)
 class Source:
     code: str
     title: str
@@ -209,6 +239,7 @@ class KnowledgeBase:
     complications: Mapping[str, Complication]
     procedures: Mapping[str, Procedure]
     rules: tuple[Rule, ...] = field(default=())
+    risk_factors: Mapping[str, RiskFactor] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], version: str, languages: Sequence[str] | None = None) -> KnowledgeBase:
@@ -254,8 +285,8 @@ class KnowledgeBase:
             unscoped = not (rule.procedures or rule.except_procedures or rule.areas)
             open_days = rule.min_day is None and rule.max_day is None
             if rule.urgency == EMERGENCY.value and unscoped and open_days and len(rule.clauses) == 1:
-                comp = self.complications.get(rule.complication)
-                if comp is not None and comp.cross_cutting:
+                owner = self.complications.get(rule.complication)
+                if owner is not None and owner.cross_cutting:
                     slugs |= rule.clauses[0]
         return tuple(sorted(slugs, key=lambda s: (self.symptoms[s].position, s) if s in self.symptoms else (0, s)))
 
