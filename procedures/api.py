@@ -1,5 +1,8 @@
 """The JSON API: POST /api/v1/assessments (contract.md) and read-only lists for integrations.
 
+The lists give each name in English, in the flat `name_<code>` keys integrations already read
+(settings.API_LIST_LANGUAGE_KEYS), and in every configured language under `translations`.
+
 The assessment endpoint is exempt from CSRF because it is a cookie-less JSON API used by outside
 tools: it reads no session or cookie and changes no server state, so a forged cross-site request
 could gain nothing. Every other view keeps Django's CSRF protection.
@@ -14,8 +17,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from .languages import content_languages, source_language
 from .selectors import published_knowledge_base
 from .triage import assess
+from .triage.messages import Text
 from .validation import parse_answers
 from .wording import ShownAssessment, say_assessment
 
@@ -48,6 +53,7 @@ def assessment_json(result: ShownAssessment) -> dict:
             {"slug": e.slug, "name": e.name, "usual_duration": e.usual_duration} for e in result.expected_effects
         ],
         "red_flags": list(result.red_flags),
+        "raised_by": list(result.raised_by),
         "knowledge_base_version": result.knowledge_base_version,
         "engine_version": result.engine_version,
     }
@@ -93,6 +99,23 @@ def assessments(request: HttpRequest) -> JsonResponse:
     return JsonResponse(assessment_json(say_assessment(assess(kb, answers), API_LANGUAGE)))
 
 
+def _named(key: str, text: Text) -> dict[str, str]:
+    """`key` in English, with the flat `<key>_<code>` of API_LIST_LANGUAGE_KEYS that integrations
+    read ("" when not translated): the list endpoints' shape, whatever languages are configured."""
+    return {
+        key: text.get(source_language()),
+        **{f"{key}_{code}": text.by_language.get(code, "") for code in settings.API_LIST_LANGUAGE_KEYS},
+    }
+
+
+def _translations(**texts: Text) -> dict[str, dict[str, str]]:
+    """Every configured language's text, by language code then key ("" when not translated)."""
+    return {
+        language: {key: text.by_language.get(language, "") for key, text in texts.items()}
+        for language in content_languages()
+    }
+
+
 @require_GET
 def procedure_list(request: HttpRequest) -> JsonResponse:
     kb = published_knowledge_base()
@@ -102,10 +125,10 @@ def procedure_list(request: HttpRequest) -> JsonResponse:
             "procedures": [
                 {
                     "slug": p.slug,
-                    "name": p.name.get("en"),
-                    "name_es": p.name.by_language.get("es", ""),
+                    **_named("name", p.name),
                     "aliases": list(p.aliases),
                     "kind": p.kind,
+                    "translations": _translations(name=p.name),
                 }
                 for p in sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
             ],
@@ -122,14 +145,14 @@ def symptom_list(request: HttpRequest) -> JsonResponse:
             "symptoms": [
                 {
                     "slug": s.slug,
-                    "label": s.label.get("en"),
-                    "label_es": s.label.by_language.get("es", ""),
+                    **_named("label", s.label),
                     "group": s.group,
+                    "translations": _translations(label=s.label),
                 }
                 for s in sorted(kb.symptoms.values(), key=lambda s: (s.position, s.slug))
             ],
             "areas": [
-                {"slug": a.slug, "name": a.name.get("en"), "name_es": a.name.by_language.get("es", "")}
+                {"slug": a.slug, **_named("name", a.name), "translations": _translations(name=a.name)}
                 for a in kb.areas.values()
             ],
         }

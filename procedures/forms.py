@@ -142,3 +142,46 @@ class SymptomsForm(forms.Form):
                 code="both",
             )
         return cleaned
+
+
+class FollowUpForm(forms.Form):
+    """Step 3b, only when an answer could change the result: when it began, what else matters."""
+
+    started_day = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_DAYS,
+        label=_("On which day after the treatment did these symptoms begin?"),
+        help_text=_("0 = the day of treatment. Leave it empty if you are not sure."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    risk_factors = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Does any of this apply to you?")
+    )
+    already_seen = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("Has a doctor or nurse already looked at this problem and given you a plan?"),
+        choices=[("yes", _("Yes, and I am following their plan")), ("no", _("No")), ("", _("Not sure"))],
+    )
+
+    def __init__(self, *args, kb: KnowledgeBase, language: str, days: int, asked, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.days = days
+        self.fields["risk_factors"].choices = [(s, say(kb.risk_factors[s].label, language)) for s in asked.risk_factors]
+        if not asked.ask_onset:
+            del self.fields["started_day"]
+        if not asked.risk_factors:
+            del self.fields["risk_factors"]
+        if not asked.ask_already_seen:
+            del self.fields["already_seen"]
+
+    def clean_started_day(self):
+        value = self.cleaned_data.get("started_day")
+        if value is not None and value > self.days:
+            raise forms.ValidationError(
+                _("Your treatment was %(days)s days ago: the symptoms cannot have begun later than that."),
+                params={"days": self.days},
+                code="after_today",
+            )
+        return value

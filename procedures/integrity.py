@@ -7,14 +7,15 @@ that found it: "[vocabulary] symptom 'x' from the shared vocabulary is missing".
 means the content is whole.
 
 Pure: no database. Which tables there are, their keys, how their rows are named and which of
-their text must be there in English and Spanish come from kb_schema.
+their text must be there come from kb_schema; in which languages, from settings
+(KNOWLEDGE_BASE_REQUIRED_LANGUAGES, see languages.py).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,14 +24,17 @@ from .kb_schema import (
     EXPECTED_EFFECT,
     LINK,
     PROCEDURE,
+    RISK_EFFECT,
     RULE,
     SECTIONS,
     SOURCE,
     WARNING_SIGN,
     Node,
     Table,
+    Text,
     walk,
 )
+from .languages import required_languages, source_language
 from .triage import scales
 
 # The closed vocabularies, from their one home (procedures/triage/scales.py).
@@ -60,15 +64,15 @@ def shared_vocabulary(directory: Path) -> dict[str, list[dict[str, str]]] | None
     return read_vocabulary(directory) if directory.is_dir() else None
 
 
-def _missing_text(row: Mapping[str, Any], field: str, optional: bool = False) -> list[str]:
-    """Names of the language variants of `field` that are empty when they should not be."""
-    en, es = (row.get(field) or "").strip(), (row.get(f"{field}_es") or "").strip()
-    if optional:
-        # Optional text may be absent, but never in one language only.
-        if bool(en) != bool(es):
-            return [f"{field}_es" if en else field]
-        return []
-    return [name for name, value in ((field, en), (f"{field}_es", es)) if not value]
+def _missing_text(node: Mapping[str, Any], text: Text, languages: Sequence[str]) -> list[str]:
+    """The keys of `text` that are empty in `node` when they should not be, for `languages` (the
+    source language first, as its own name; the others as `<name>_<code>`)."""
+    source = source_language()
+    keys = [text.name if language == source else text.key(language) for language in languages]
+    empty = [key for key in keys if not (node.get(key) or "").strip()]
+    if text.optional and len(empty) == len(keys):
+        return []  # optional text may be absent, but then in every language, never in some only
+    return empty
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class Content:
     symptoms: dict[str, Node]
     complications: dict[str, Node]
     procedures: dict[str, Node]
+    risk_factors: dict[str, Node] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None
 
     @classmethod
@@ -143,7 +148,7 @@ class VocabularyCheck(Check):
             return
         for table in VOCABULARY_TABLES:
             present = kb.rows(table)
-            for row in kb.vocabulary[table.section]:
+            for row in kb.vocabulary.get(table.section, []):
                 if row["slug"] not in present:
                     yield f"{table.describe({'slug': row['slug']})} from the shared vocabulary is missing"
 
@@ -170,14 +175,20 @@ class VocabularyLinksCheck(Check):
 
 
 class TextCheck(Check):
-    """Patient text is there in English and in Spanish; optional text is in both or in neither."""
+    """Patient text is there in English and in every required language
+    (settings.KNOWLEDGE_BASE_REQUIRED_LANGUAGES, unless `languages` is given); optional text is in
+    all of them or in none. Text missing in a language not required falls back to English."""
 
     name = "text"
 
+    def __init__(self, languages: Sequence[str] | None = None) -> None:
+        self.languages = languages
+
     def problems(self, kb: Content) -> Iterator[str]:
+        languages = required_languages() if self.languages is None else self.languages
         for table, node, parent in walk((t, kb.rows(t).values()) for t in SECTIONS):
             for text in table.texts:
-                for missing in _missing_text(node, text.name, text.optional):
+                for missing in _missing_text(node, text, languages):
                     yield f"{table.describe(node, parent)} has no {missing}"
 
 
@@ -331,7 +342,47 @@ class LinkCheck(Check):
                 yield f"{where} has no valid frequency band"
 
 
+class RiskFactorCheck(Check):
+    """Each risk factor's effects name known complications, procedures and sources, and do
+    something: raise a level, set a floor, or make a complication likelier."""
+
+    name = "risk-factors"
+
+    def problems(self, kb: Content) -> Iterator[str]:
+        for node, where in kb.each(RISK_EFFECT):
+            yield from self._refs(kb, node, where)
+            steps, floor, weight = (
+                node.get("raise_steps") or 0,
+                node.get("floor") or "",
+                node.get("evidence_weight") or 0,
+            )
+            if not isinstance(steps, int) or not 0 <= steps <= len(LEVELS) - 1:
+                yield f"{where} raises by {steps!r} levels"
+            if floor and floor not in LEVELS:
+                yield f"{where} has an unknown floor '{floor}'"
+            if not isinstance(weight, int | float) or not 0 <= weight <= 1:
+                yield f"{where} has an evidence weight outside 0..1"
+            if not (steps or floor or weight):
+                yield f"{where} does nothing (no raise, no floor, no evidence weight)"
+            if not node.get("sources"):
+                yield f"{where} cites no source"
+
+    @staticmethod
+    def _refs(kb: Content, node: Node, where: str) -> Iterator[str]:
+        for table, name in (
+            (kb.complications, "complications"),
+            (kb.procedures, "procedures"),
+            (kb.sources, "sources"),
+        ):
+            for slug in node.get(name) or []:
+                if slug not in table:
+                    yield f"{where} names an unknown {name[:-1]} '{slug}'"
+        if not node.get("complications"):
+            yield f"{where} names no complication"
+
+
 DEFAULT_CHECKS: tuple[Check, ...] = (
+    RiskFactorCheck(),
     VocabularyCheck(),
     VocabularyLinksCheck(),
     TextCheck(),

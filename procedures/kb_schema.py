@@ -2,16 +2,17 @@
 
 A `Table` describes one content model: where its rows live in the fixture files and in release
 data, its natural key, and its members in the order release data lists them: plain fields,
-patient text in English and Spanish (`Text`), references to other tables by natural key (`Ref`,
-`Refs`), and the rows of other tables nested in it (`Children`: a complication's warning signs and
-rules, a rule's clauses, a procedure's expected effects and complication links).
+patient text in English and its translations (`Text`), references to other tables by natural key
+(`Ref`, `Refs`), and the rows of other tables nested in it (`Children`: a complication's warning
+signs and rules, a rule's clauses, a procedure's expected effects and complication links).
 
 The same content has three shapes, and each member knows how its value moves between them:
 
 - **data**: nested JSON, the format of fixtures/knowledge_base/ and of a release (described for
   authors in docs/knowledge-base.md);
-- **rows**: one flat dict per model row, keyed by model field, with parents and references given
-  by natural key: what the loader fingerprints and compares;
+- **rows**: one flat dict per model row, keyed by model field (translations by their data key,
+  `label_es`), with parents and references given by natural key: what the loader fingerprints
+  and compares;
 - **model instances**.
 
 The loader (kb_loader), the selector (selectors.knowledge_base_data), the release merge
@@ -28,6 +29,7 @@ from typing import Any, Final
 
 from django.db import models
 
+from .languages import translation_languages
 from .models import (
     Area,
     CombinationRule,
@@ -35,6 +37,8 @@ from .models import (
     ExpectedEffect,
     Procedure,
     ProcedureComplication,
+    RiskFactor,
+    RiskFactorEffect,
     RuleClause,
     Source,
     Symptom,
@@ -42,7 +46,7 @@ from .models import (
 )
 
 Node = dict[str, Any]  # one row in fixture or release data
-Row = dict[str, Any]  # one row as flat values per model field
+Row = dict[str, Any]  # one row as flat values per model field (translations per data key)
 Key = tuple[Any, ...]  # a natural key, as Model.natural_key() returns it
 
 
@@ -56,8 +60,6 @@ class _Marker:
 
 REQUIRED: Final = _Marker("REQUIRED")
 """The default of a value that fixtures must always give (reading one without it is an error)."""
-
-_SAME: Final = _Marker("SAME")
 
 
 def key_value(obj: models.Model) -> Any:
@@ -86,7 +88,8 @@ class Member:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """The model fields it fills, which are also the keys of its values in a row."""
+        """The model fields it fills, which are also the keys of its values in a row (but for
+        `Text`, whose translations share one field and have a key each in a row)."""
         return ()
 
     def read(self, node: Mapping[str, Any], position: int, parent: Key) -> Row:
@@ -143,43 +146,71 @@ class Field(_Column):
         return {self.name: value if self.convert is None else self.convert(value)}
 
 
+TRANSLATIONS: Final = "translations"
+"""The model field of every content model that holds its text in the translation languages:
+`{"es": {"label": "..."}, "fr": {...}}` (languages.py). The source language has columns of its own."""
+
+
 @dataclass(frozen=True)
 class Text(Member):
-    """Patient text: `<name>` in English and its translation `<name>_es` in Spanish."""
+    """Patient text: `<name>` in the source language (English), a column of its own, and for each
+    translation language of settings.LANGUAGES `<name>_<code>` in the data (`label_es`), kept in
+    the model's `translations` JSON field, which every Text member of a model shares.
 
-    optional: bool = False  # may be empty, but then in both languages (see integrity)
-    default: Any = REQUIRED  # as for Field, in both languages
+    A translation the data leaves out (or gives empty) is empty: the integrity checks decide which
+    languages must be there (KNOWLEDGE_BASE_REQUIRED_LANGUAGES); patients get English meanwhile.
+    Rows carry translations under their data keys too, so a row's fingerprint does not depend on
+    how they are stored, and empty ones (a language just added) leave it unchanged.
+    """
+
+    optional: bool = False  # may be empty, but then in every required language (see integrity)
+    default: Any = REQUIRED  # as for Field, for the source language
     or_default: bool = False
-    es_default: Any = _SAME  # the Spanish default, when it differs
-
-    @property
-    def translation(self) -> str:
-        return f"{self.name}_es"
-
-    @property
-    def fields(self) -> tuple[Field, Field]:
-        es_default = self.default if self.es_default is _SAME else self.es_default
-        return (
-            Field(self.name, self.default, self.or_default),
-            Field(self.translation, es_default, self.or_default),
-        )
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return (self.name, self.translation)
+        return (self.name, TRANSLATIONS)
+
+    def key(self, language: str) -> str:
+        """Its key in the data and in rows for a translation language: `label_es`."""
+        return f"{self.name}_{language}"
 
     def read(self, node: Mapping[str, Any], position: int, parent: Key) -> Row:
-        return {name: value for part in self.fields for name, value in part.read(node, position, parent).items()}
+        row = Field(self.name, self.default, self.or_default).read(node, position, parent)
+        for language in translation_languages():
+            row[self.key(language)] = node.get(self.key(language)) or ""
+        return row
 
     def export(self, obj: models.Model) -> Node:
-        return {name: getattr(obj, name) for name in self.columns}
+        translations = getattr(obj, TRANSLATIONS) or {}
+        node = {self.name: getattr(obj, self.name)}
+        for language in translation_languages():
+            node[self.key(language)] = translations.get(language, {}).get(self.name, "")
+        return node
 
     def values_of(self, obj: models.Model) -> Row:
         return self.export(obj)
 
     def apply(self, obj: models.Model, row: Row) -> None:
-        for name in self.columns:
-            setattr(obj, name, row[name])
+        setattr(obj, self.name, row[self.name])
+        setattr(obj, TRANSLATIONS, self.translated(getattr(obj, TRANSLATIONS), row))
+
+    def translated(self, translations: Mapping[str, Any] | None, values: Mapping[str, Any]) -> dict[str, Any]:
+        """`translations` with this text's translations replaced by those `values` gives under
+        their data keys; other text and languages not configured are kept, empty text is dropped."""
+        merged = {language: dict(texts) for language, texts in (translations or {}).items()}
+        for language in translation_languages():
+            if self.key(language) not in values:
+                continue
+            value = values[self.key(language)]
+            texts = merged.setdefault(language, {})
+            if value:
+                texts[self.name] = value
+            else:
+                texts.pop(self.name, None)
+            if not texts:
+                del merged[language]
+        return merged
 
 
 @dataclass(frozen=True)
@@ -406,7 +437,8 @@ class Table:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        return tuple(column for m in self.members for column in m.columns)
+        """The model fields its members fill (the `translations` field once, however many texts)."""
+        return tuple(dict.fromkeys(column for m in self.members for column in m.columns))
 
     def row_key(self, row: Mapping[str, Any]) -> Key:
         """The natural key of a row (equal to natural_key() of the model instance it describes)."""
@@ -476,7 +508,8 @@ AREA = Table(
     section="areas",
     fixture="areas.json",
     in_vocabulary=True,
-    members=(Field("slug"), Text("name"), Position()),
+    # `within` points to an area listed before it (broader areas come first in the fixture).
+    members=(Field("slug"), Text("name"), Ref("within", "area", default=None), Position()),
 )
 SYMPTOM = Table(
     "symptom",
@@ -524,7 +557,7 @@ RULE = Table(
         Field("slug"),
         Field("name", fallback="slug"),
         Field("urgency"),
-        Text("explanation", es_default=""),
+        Text("explanation"),
         Children("clauses", CLAUSE, required=True),
         Refs("procedures", "procedure"),
         Refs("except_procedures", "procedure"),
@@ -575,6 +608,7 @@ EXPECTED_EFFECT = Table(
         Field("improving_until_day", default=None),
         Field("level_after", default="soon", or_default=True),
         Ref("becomes", "complication", default=None),
+        Field("onset_by_day", default=1, or_default=False),
         Refs("sources", "source"),
         Position(exported=False),
     ),
@@ -616,6 +650,41 @@ PROCEDURE = Table(
     ),
 )
 
+RISK_EFFECT = Table(
+    "risk_effect",
+    RiskFactorEffect,
+    key=("risk_factor", "slug"),
+    label="effect '{slug}' of risk factor '{risk_factor}'",
+    members=(
+        Parent("risk_factor", "risk_factor"),
+        Field("slug"),
+        Position(exported=False),
+        Refs("complications", "complication", required=True),
+        Refs("procedures", "procedure"),
+        Field("raise_steps", default=0, or_default=True),
+        Field("floor", default="", or_default=True),
+        Field("evidence_weight", default=0.0, or_default=True, convert=float),
+        Refs("sources", "source"),
+    ),
+)
+RISK_FACTOR = Table(
+    "risk_factor",
+    RiskFactor,
+    key=("slug",),
+    label="risk factor '{slug}'",
+    section="risk_factors",
+    fixture="risk_factors.json",
+    in_vocabulary=True,
+    members=(
+        Field("slug"),
+        Text("label"),
+        Field("group"),
+        Text("meaning", optional=True, default=""),
+        Position(),
+        Children("effects", RISK_EFFECT),
+    ),
+)
+
 TABLES: Final[Mapping[str, Table]] = {
     table.name: table
     for table in (
@@ -630,12 +699,19 @@ TABLES: Final[Mapping[str, Table]] = {
         CLAUSE,
         EXPECTED_EFFECT,
         LINK,
+        RISK_FACTOR,
+        RISK_EFFECT,
     )
 }
 """Every content table by name, in load order."""
 
-SECTIONS: Final[tuple[Table, ...]] = (SOURCE, AREA, SYMPTOM, COMPLICATION, PROCEDURE)
+SECTIONS: Final[tuple[Table, ...]] = (SOURCE, AREA, SYMPTOM, COMPLICATION, PROCEDURE, RISK_FACTOR)
 """The tables not nested in another, in the order release data lists them."""
+
+
+def table_of(model: type[models.Model]) -> Table | None:
+    """The table that describes a model (None for a model that is not knowledge-base content)."""
+    return next((table for table in TABLES.values() if table.model is model), None)
 
 
 def walk(sections: Iterable[tuple[Table, Iterable[Node]]]) -> Iterable[tuple[Table, Node, Key]]:

@@ -7,6 +7,10 @@ database, and a review status so that staff can see what has not been published 
 
 Procedure-specific facts (onset window, frequency, evidence grade) live on the link between a
 procedure and a complication; a complication shared by many procedures is a single row.
+
+Patient text is in English in columns of its own (`Symptom.label`) and in every other language of
+settings.LANGUAGES in the row's one `translations` JSON field, `{"<code>": {"<field>": "…"}}`
+(kb_schema.Text, procedures/languages.py, docs/decisions/0001-translations.md).
 """
 
 from __future__ import annotations
@@ -104,8 +108,16 @@ class Source(ReviewedContent):
 class Area(ReviewedContent):
     slug = models.SlugField(max_length=50, unique=True)
     name = models.CharField(max_length=100)
-    name_es = models.CharField("name (Spanish)", max_length=100)
+    within = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="finer",
+        help_text=_("The broader area this one lies within (lips within face): what holds there holds here."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -123,9 +135,9 @@ class Area(ReviewedContent):
 class Symptom(ReviewedContent):
     slug = models.SlugField(max_length=60, unique=True)
     label = models.CharField(max_length=200, help_text=_("In the patient's words."))
-    label_es = models.CharField("label (Spanish)", max_length=200)
     group = models.CharField(max_length=20, choices=SymptomGroup.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -143,12 +155,11 @@ class Symptom(ReviewedContent):
 class Procedure(ReviewedContent):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=150)
-    name_es = models.CharField("name (Spanish)", max_length=150)
     aliases = models.TextField(blank=True, help_text=_("Brand and other names patients know, one per line."))
     kind = models.CharField(max_length=60, blank=True)
     description = models.TextField()
-    description_es = models.TextField("description (Spanish)")
     position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = SlugManager()
@@ -170,17 +181,11 @@ class Procedure(ReviewedContent):
 class Complication(ReviewedContent):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
-    name_es = models.CharField("name (Spanish)", max_length=200)
     summary = models.TextField(help_text=_("What it is, in plain words."))
-    summary_es = models.TextField("summary (Spanish)")
     what_to_do = models.TextField(help_text=_("What the patient should do now."))
-    what_to_do_es = models.TextField("what to do (Spanish)")
     self_care = models.TextField(blank=True, help_text=_("Care at home while waiting, if any."))
-    self_care_es = models.TextField("self-care (Spanish)", blank=True)
     escalation = models.TextField(help_text=_("What would make it more urgent."))
-    escalation_es = models.TextField("escalation (Spanish)")
     evidence_note = models.TextField(blank=True, help_text=_("Honest word on weak evidence."))
-    evidence_note_es = models.TextField("evidence note (Spanish)", blank=True)
     default_urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     cross_cutting = models.BooleanField(
         default=False, help_text=_("Applies to every procedure (red flags such as sepsis).")
@@ -189,6 +194,7 @@ class Complication(ReviewedContent):
     default_onset_max_days = models.PositiveIntegerField(null=True, blank=True)
     typical_areas = models.ManyToManyField(Area, blank=True, related_name="+")
     sources = models.ManyToManyField(Source, related_name="complications")
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords(m2m_fields=[typical_areas, sources])
     objects = SlugManager()
@@ -230,7 +236,7 @@ class ProcedureComplication(ReviewedContent):
     evidence_grade = models.CharField(max_length=1, choices=EVIDENCE_GRADE_CHOICES)
     urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     note = models.TextField(blank=True)
-    note_es = models.TextField("note (Spanish)", blank=True)
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
     objects = ProcedureComplicationManager()
@@ -295,7 +301,6 @@ class CombinationRule(ReviewedContent):
     complication = models.ForeignKey(Complication, on_delete=models.CASCADE, related_name="rules")
     urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     explanation = models.TextField(help_text=_("Shown to the patient when the rule fires."))
-    explanation_es = models.TextField("explanation (Spanish)")
     procedures = models.ManyToManyField(
         Procedure, blank=True, related_name="+", help_text=_("Empty = every procedure.")
     )
@@ -309,6 +314,7 @@ class CombinationRule(ReviewedContent):
         choices=TREND_CHOICES,
         help_text=_("Only when the patient says the symptoms are… (empty = whatever the trend)."),
     )
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords(m2m_fields=[procedures, except_procedures, areas])
     objects = SlugManager()
@@ -366,9 +372,7 @@ class ExpectedEffect(ReviewedContent):
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="expected_effects")
     slug = models.SlugField(max_length=60)
     name = models.CharField(max_length=200)
-    name_es = models.CharField("name (Spanish)", max_length=200)
     description = models.TextField()
-    description_es = models.TextField("description (Spanish)")
     symptoms = models.ManyToManyField(Symptom, related_name="expected_effects")
     normal_until_day = models.PositiveIntegerField(help_text=_("Last day on which it is still normal."))
     worst_by_day = models.PositiveIntegerField(
@@ -396,8 +400,16 @@ class ExpectedEffect(ReviewedContent):
         related_name="+",
         help_text=_("What it may mean when it lasts too long."),
     )
+    onset_by_day = models.PositiveIntegerField(
+        default=1,
+        help_text=_(
+            "Last day on which it usually begins. A symptom that begins later, after a symptom-free "
+            "interval, is not this effect."
+        ),
+    )
     sources = models.ManyToManyField(Source, blank=True, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords(m2m_fields=[symptoms, sources])
     objects = ExpectedEffectManager()
@@ -421,6 +433,74 @@ class ExpectedEffect(ReviewedContent):
 
     def __str__(self) -> str:
         return f"{self.procedure.slug}: {self.name}"
+
+
+class RiskFactor(ReviewedContent):
+    """A fact about the patient or the treatment that changes the level (contract 1.1, brief 8.2)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=200, help_text=_("As the patient is asked it."))
+    group = models.CharField(max_length=20, help_text=_("health, treatment or course"))
+    meaning = models.CharField(max_length=300, blank=True, help_text=_("Why it matters, in plain words."))
+    position = models.PositiveSmallIntegerField(default=0)
+    translations = models.JSONField(default=dict, blank=True)
+
+    history = HistoricalRecords()
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.slug})"
+
+
+class RiskFactorEffectManager(models.Manager):
+    def get_by_natural_key(self, risk_factor, slug):
+        return self.get(risk_factor__slug=risk_factor, slug=slug)
+
+
+class RiskFactorEffect(ReviewedContent):
+    """What a risk factor does to named complications: raise their level, or set a floor."""
+
+    risk_factor = models.ForeignKey(RiskFactor, on_delete=models.CASCADE, related_name="effects")
+    slug = models.SlugField(max_length=60, help_text=_("Names this effect within its risk factor."))
+    position = models.PositiveSmallIntegerField(default=0)
+    complications = models.ManyToManyField(Complication, related_name="+")
+    procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="+", help_text=_("Empty = every procedure.")
+    )
+    raise_steps = models.PositiveSmallIntegerField(
+        default=0, help_text=_("Levels to add to what the symptoms gave these complications (0 = none).")
+    )
+    floor = models.CharField(
+        max_length=16,
+        choices=LEVEL_CHOICES,
+        blank=True,
+        help_text=_("The least level these complications reach when the risk factor is reported."),
+    )
+    evidence_weight = models.FloatField(
+        default=0.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text=_("Above 0: the complication is listed even when no symptom points to it."),
+    )
+    sources = models.ManyToManyField(Source, related_name="+")
+
+    history = HistoricalRecords(m2m_fields=[complications, procedures, sources])
+    objects = RiskFactorEffectManager()
+
+    class Meta:
+        ordering = ["risk_factor", "position"]
+        constraints = [models.UniqueConstraint(fields=["risk_factor", "slug"], name="one_effect_per_slug")]
+
+    def natural_key(self):
+        return (self.risk_factor.slug, self.slug)
+
+    def __str__(self) -> str:
+        return f"{self.risk_factor.slug}: {self.slug}"
 
 
 class KnowledgeBaseRelease(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 
+from .languages import supported_language
 from .triage import Answers, KnowledgeBase
 
 SESSION_KEY = "check"  # the answers, one entry per step
@@ -20,8 +21,9 @@ STEPS = ("screen", "treatment", "symptoms")
 
 
 def patient_language() -> str:
-    """The language of the current request, as the engine and the knowledge base name it."""
-    return "es" if (get_language() or "en").startswith("es") else "en"
+    """The language of the current request, as the engine and the knowledge base name it: the
+    active language when it is one of settings.LANGUAGES (or a variant of one), else English."""
+    return supported_language(get_language())
 
 
 # --- The answers, step by step ---------------------------------------------------------------
@@ -59,13 +61,34 @@ def saved_answers(session, kb: KnowledgeBase) -> Answers | None:
     treatment, reported = saved.get("treatment"), saved.get("symptoms")
     if not treatment or reported is None or treatment.get("procedure") not in kb.procedures:
         return None
+    more = saved.get("followup") or {}
     return Answers(
         procedure=treatment["procedure"],
         days_since_treatment=treatment["days"],
         symptoms=frozenset(s for s in reported.get("symptoms", []) if s in kb.symptoms),
         trend=reported.get("trend"),
-        area=treatment.get("area"),
+        area=treatment.get("area") if treatment.get("area") in kb.areas else None,
+        symptoms_started_day=_started_day(more.get("started_day"), treatment["days"]),
+        risk_factors=frozenset(s for s in more.get("risk_factors", []) if s in kb.risk_factors),
+        already_seen=bool(more.get("already_seen")),
     )
+
+
+def _started_day(value: object, days: int) -> int | None:
+    """The saved onset day, if it still fits the treatment day (the patient may have changed it)."""
+    return value if isinstance(value, int) and 0 <= value <= days else None
+
+
+def save_follow_up(session, data: dict) -> None:
+    """The optional follow-up answers (onset, risk factors, already seen)."""
+    save_step(session, "followup", data)
+
+
+def forget_follow_up(session) -> None:
+    """Changed symptoms may make other follow-up questions matter: ask them afresh."""
+    answers = dict(saved_steps(session))
+    answers.pop("followup", None)
+    session[SESSION_KEY] = answers
 
 
 # --- "Ask my clinic to contact me" -----------------------------------------------------------

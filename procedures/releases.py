@@ -88,7 +88,7 @@ def _with_children(table: Table, now: Node, old: Node | None, base: Node, key: K
 def merge_release(working: Mapping[str, Any], previous: Mapping[str, Any], statuses: Statuses) -> dict[str, Any]:
     """The release data: `working` where reviewed, `previous` (the latest release) where not."""
     return {
-        table.section: _merge(table, working[table.section], previous.get(table.section, []), statuses)
+        table.section: _merge(table, working.get(table.section, []), previous.get(table.section, []), statuses)
         for table in SECTIONS
     }
 

@@ -24,7 +24,7 @@ from .triage import KnowledgeBase
 # kb_schema. Sources, areas, symptoms; complications + typical areas + sources + warning signs +
 # their exceptions + rules + rule procedures + rule exceptions + rule areas + clauses + clause
 # symptoms; procedures + expected effects + effect symptoms + effect sources + links.
-KNOWLEDGE_BASE_QUERIES = 19
+KNOWLEDGE_BASE_QUERIES = 24  # + risk factors, their effects and the effects' three lists
 
 
 def knowledge_base_data(statuses: tuple[str, ...] | None = None) -> dict[str, Any]:

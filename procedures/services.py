@@ -32,7 +32,7 @@ from .models import (
 )
 from .releases import release_candidate_data
 from .triage import LEVEL_RANK, KnowledgeBase
-from .vignette_audit import Miss, run_audit
+from .vignette_audit import ConsensusThresholds, Miss, run_audit, run_consensus_audit
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,8 @@ class PublishRefused(Exception):
 
 
 def gate_vignettes() -> tuple[list[dict[str, Any]], list[str]]:
-    """The vignettes of settings.PUBLISH_GATE_VIGNETTES that exist, and the files they came from."""
+    """The vignettes of settings.PUBLISH_GATE_VIGNETTES that exist, and the files they came from.
+    Real-patient suites (two raters) are among them; `check_release` scores those apart."""
     vignettes: list[dict[str, Any]] = []
     files = []
     for path in map(Path, settings.PUBLISH_GATE_VIGNETTES):
@@ -88,6 +89,15 @@ def gate_vignettes() -> tuple[list[dict[str, Any]], list[str]]:
             vignettes.extend(json.loads(path.read_text(encoding="utf-8")))
             files.append(str(path))
     return vignettes, files
+
+
+def _real_patient_problems(kb: KnowledgeBase, stories: list[dict[str, Any]]) -> list[str]:
+    """The gate on real patients: no unanimous emergency missed, at most 2% of answers below every
+    rater, and at least 85% of unanimous normal recoveries kept at self-care."""
+    if not stories:
+        return []
+    tally = run_consensus_audit(kb, stories)
+    return [f"Real patients: {problem}." for problem in tally.failures(ConsensusThresholds(), gate_only=True)]
 
 
 def check_release(data: dict[str, Any]) -> GateReport:
@@ -105,7 +115,10 @@ def check_release(data: dict[str, Any]) -> GateReport:
     if not vignettes:
         report.problems.append("No vignette suite found: the knowledge base cannot be checked, so it is not published.")
         return report
-    result = run_audit(KnowledgeBase.from_dict(data, version="candidate"), vignettes)
+    candidate = KnowledgeBase.from_dict(data, version="candidate")
+    real = [v for v in vignettes if "gold_rater2" in v]
+    result = run_audit(candidate, [v for v in vignettes if "gold_rater2" not in v])
+    report.problems.extend(_real_patient_problems(candidate, real))
     report.summary = result.overall.summary()
     report.misses = [m for m in result.misses if LEVEL_RANK[m.got] < LEVEL_RANK[m.expected]]
     for vid, errors in result.invalid:

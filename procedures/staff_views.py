@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from .forms import TREND_CHOICES
+from .languages import content_languages, language_name, source_language
 from .presentation import result_context
 from .releases import release_candidate_data
 from .selectors import draft_knowledge_base
@@ -35,15 +36,17 @@ class PreviewForm(forms.Form):
         label=_("Symptoms"), required=False, widget=forms.SelectMultiple(attrs={"size": 15})
     )
     trend = forms.ChoiceField(label=_("Trend"), choices=TREND_CHOICES, required=False)
-    language = forms.ChoiceField(label=_("Language"), choices=[("en", "English"), ("es", "Español")])
+    language = forms.ChoiceField(label=_("Language"))
 
     def __init__(self, *args, kb: KnowledgeBase, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [(p.slug, p.name.get("en")) for p in kb.procedures.values()]
-        self.fields["area"].choices = [("", "—")] + [(a.slug, a.name.get("en")) for a in kb.areas.values()]
+        english = source_language()
+        self.fields["procedure"].choices = [(p.slug, p.name.get(english)) for p in kb.procedures.values()]
+        self.fields["area"].choices = [("", "—")] + [(a.slug, a.name.get(english)) for a in kb.areas.values()]
         self.fields["symptoms"].choices = [
-            (s.slug, f"{s.label.get('en')} ({s.slug})") for s in sorted(kb.symptoms.values(), key=lambda s: s.slug)
+            (s.slug, f"{s.label.get(english)} ({s.slug})") for s in sorted(kb.symptoms.values(), key=lambda s: s.slug)
         ]
+        self.fields["language"].choices = [(code, language_name(code)) for code in content_languages()]
 
 
 @never_cache

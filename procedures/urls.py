@@ -9,6 +9,7 @@ urlpatterns = [
     path("check/", views.emergency_screen, name="screen"),
     path("check/treatment/", views.treatment_step, name="treatment"),
     path("check/symptoms/", views.symptoms_step, name="symptoms"),
+    path("check/more/", views.follow_up_step, name="follow-up"),
     path("check/result/", views.result, name="result"),
     path("check/emergency/", views.emergency_result, name="emergency"),
     path("check/restart/", views.restart, name="restart"),

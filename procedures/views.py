@@ -7,6 +7,7 @@ from the saved answers on each view, which makes a refresh harmless.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.http import HttpRequest, HttpResponse
@@ -14,12 +15,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .forms import EmergencyScreenForm, SymptomsForm, TreatmentForm
-from .presentation import level_view, result_context, symptom_groups
+from .forms import EmergencyScreenForm, FollowUpForm, SymptomsForm, TreatmentForm
+from .interview import follow_ups, symptom_sections
+from .presentation import level_view, result_context
 from .questionnaire import (
     forget_answers,
+    forget_follow_up,
     missing_step,
     patient_language,
+    save_follow_up,
     save_step,
     saved_answers,
     saved_steps,
@@ -131,6 +135,10 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
                 "symptoms",
                 {"symptoms": form.cleaned_data["symptoms"], "trend": form.cleaned_data["trend"] or None},
             )
+            forget_follow_up(request.session)
+            answers = saved_answers(request.session, kb)
+            if answers is not None and follow_ups(kb, answers):
+                return redirect("procedures:follow-up")
             return redirect("procedures:result")
     else:
         saved = saved_steps(request.session).get("symptoms")
@@ -145,13 +153,54 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
         )
         form = SymptomsForm(initial=initial, kb=kb, language=language)
     selected = set(form["symptoms"].value() or [])
-    groups = symptom_groups(kb, treatment["procedure"], language, selected)
+    sections = symptom_sections(kb, treatment["procedure"], language, selected)
     procedure_name = say(kb.procedures[treatment["procedure"]].name, language)
     return render(
         request,
         "procedures/symptoms.html",
-        {"form": form, "groups": groups, "step": 3, "procedure_name": procedure_name},
+        {"form": form, "sections": sections, "step": 3, "procedure_name": procedure_name},
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up_step(request: HttpRequest) -> HttpResponse:
+    """Only the questions whose answer could change the result (procedures/interview.py)."""
+    kb = published_knowledge_base()
+    if not kb.procedures:
+        return _unavailable(request)
+    if missing := missing_step(request.session):
+        return redirect(_STEP_URLS[missing])
+    answers = saved_answers(request.session, kb)
+    if answers is None:
+        return redirect("procedures:treatment")
+    base = replace(answers, symptoms_started_day=None, risk_factors=frozenset(), already_seen=False)
+    asked = follow_ups(kb, base)
+    if not asked:
+        return redirect("procedures:result")
+    language = patient_language()
+    options = {"kb": kb, "language": language, "days": answers.days_since_treatment, "asked": asked}
+    if request.method == "POST":
+        form = FollowUpForm(request.POST, **options)
+        if form.is_valid():
+            data = form.cleaned_data
+            save_follow_up(
+                request.session,
+                {
+                    "started_day": data.get("started_day"),
+                    "risk_factors": data.get("risk_factors") or [],
+                    "already_seen": data.get("already_seen") == "yes",
+                },
+            )
+            return redirect("procedures:result")
+    else:
+        initial = {
+            "started_day": answers.symptoms_started_day,
+            "risk_factors": sorted(answers.risk_factors),
+            "already_seen": "yes" if answers.already_seen else "",
+        }
+        form = FollowUpForm(initial=initial, **options)
+    return render(request, "procedures/follow_up.html", {"form": form, "step": 3})
 
 
 @never_cache

@@ -168,3 +168,150 @@ def format_report(result: AuditResult, show_misses: bool = True) -> str:
         for miss in result.misses:
             lines.append(f"  {miss.id}: {'; '.join(miss.problems)} | {miss.story}")
     return "\n".join(lines)
+
+
+# --- Real-world suites, scored against two raters (shared/vignettes/README.md) ---------------------
+
+
+@dataclass(frozen=True)
+class ConsensusThresholds:
+    """The publish gate for real patients (issue: real patients, item 6) and the suites' targets."""
+
+    min_agreed_exact: float = 90.0
+    min_within_range: float = 95.0
+    max_below_every_rater: float = 2.0
+    max_unanimous_emergencies_missed: int = 0
+    min_unanimous_normal_kept: float = 85.0
+    min_top3: float = 90.0
+
+
+@dataclass
+class ConsensusTally:
+    total: int = 0
+    agreed: int = 0
+    agreed_exact: int = 0
+    within_range: int = 0
+    below_every_rater: int = 0
+    unanimous_emergencies: int = 0
+    unanimous_emergencies_missed: int = 0
+    unanimous_normal: int = 0
+    unanimous_normal_kept: int = 0
+    with_diagnosis: int = 0
+    top3: int = 0
+    invalid: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        pct = Tally.pct
+        return {
+            "stories": self.total,
+            "agreed_exact": round(pct(self.agreed_exact, self.agreed), 1),
+            "agreed": self.agreed,
+            "within_range": round(pct(self.within_range, self.total), 1),
+            "below_every_rater": round(pct(self.below_every_rater, self.total) if self.total else 0.0, 1),
+            "unanimous_emergencies_missed": self.unanimous_emergencies_missed,
+            "unanimous_emergencies": self.unanimous_emergencies,
+            "unanimous_normal_kept": round(pct(self.unanimous_normal_kept, self.unanimous_normal), 1),
+            "unanimous_normal": self.unanimous_normal,
+            "top3": round(pct(self.top3, self.with_diagnosis), 1),
+            "invalid": self.invalid,
+        }
+
+    def failures(self, thresholds: ConsensusThresholds, *, gate_only: bool = False) -> list[str]:
+        """Which thresholds are not met. The publish gate (`gate_only`) checks the three safety
+        criteria: unanimous emergencies, answers below every rater, unanimous normal recoveries."""
+        s = self.summary()
+        checks = [
+            (self.invalid > 0, f"{self.invalid} stories have invalid input"),
+            (
+                s["unanimous_emergencies_missed"] > thresholds.max_unanimous_emergencies_missed,
+                f"unanimous emergencies missed {s['unanimous_emergencies_missed']}",
+            ),
+            (
+                s["below_every_rater"] > thresholds.max_below_every_rater,
+                f"below every rater {s['below_every_rater']}% > {thresholds.max_below_every_rater}%",
+            ),
+            (
+                s["unanimous_normal_kept"] < thresholds.min_unanimous_normal_kept,
+                f"unanimous normal recoveries kept {s['unanimous_normal_kept']}% "
+                f"< {thresholds.min_unanimous_normal_kept}%",
+            ),
+        ]
+        if not gate_only:
+            checks += [
+                (
+                    s["agreed_exact"] < thresholds.min_agreed_exact,
+                    f"exact where raters agree {s['agreed_exact']}% < {thresholds.min_agreed_exact}%",
+                ),
+                (
+                    s["within_range"] < thresholds.min_within_range,
+                    f"within the raters' range {s['within_range']}% < {thresholds.min_within_range}%",
+                ),
+                (s["top3"] < thresholds.min_top3, f"top-3 complication {s['top3']}% < {thresholds.min_top3}%"),
+            ]
+        return [message for failed, message in checks if failed]
+
+
+def rater_levels(vignette: dict[str, Any]) -> tuple[str, ...]:
+    """Every level a rater gave or defended: the first rater's gold, its alternative, the second rater's."""
+    second = (vignette.get("gold_rater2") or {}).get("urgency")
+    levels = {vignette["expect"]["urgency"], *(x for x in (vignette.get("gold_alt"), second) if x in LEVEL_RANK)}
+    return tuple(sorted(levels, key=LEVEL_RANK.__getitem__))
+
+
+def _score_consensus(tally: ConsensusTally, vignette: dict[str, Any], got: str, top3: list[str]) -> None:
+    gold = vignette["expect"]["urgency"]
+    second = (vignette.get("gold_rater2") or {}).get("urgency")
+    levels = rater_levels(vignette)
+    low, high = LEVEL_RANK[levels[0]], LEVEL_RANK[levels[-1]]
+    tally.total += 1
+    if second == gold:
+        tally.agreed += 1
+        tally.agreed_exact += got == gold
+    rank = LEVEL_RANK[got]
+    tally.within_range += low <= rank <= high
+    if rank < low:
+        tally.below_every_rater += 1
+        tally.misses.append(f"{vignette['id']}: BELOW {got} < {list(levels)}")
+    elif rank > high:
+        tally.misses.append(f"{vignette['id']}: over {got} > {list(levels)}")
+    if all(level == EMERGENCY.value for level in levels):
+        tally.unanimous_emergencies += 1
+        tally.unanimous_emergencies_missed += got != EMERGENCY.value
+    if all(level == LOWEST_LEVEL for level in levels):
+        tally.unanimous_normal += 1
+        tally.unanimous_normal_kept += got == LOWEST_LEVEL
+    wanted = vignette["expect"].get("complications_any_of") or []
+    if wanted:
+        tally.with_diagnosis += 1
+        tally.top3 += any(slug in top3 for slug in wanted)
+
+
+def run_consensus_audit(kb: KnowledgeBase, vignettes: Iterable[dict[str, Any]]) -> ConsensusTally:
+    """Score real-world stories against every rater's level."""
+    tally = ConsensusTally()
+    for vignette in vignettes:
+        answers, errors = parse_answers(kb, vignette.get("input"))
+        if answers is None:
+            tally.invalid += 1
+            tally.misses.append(f"{vignette.get('id')}: invalid input {errors}")
+            continue
+        outcome = assess(kb, answers)
+        _score_consensus(tally, vignette, outcome.urgency, [c.slug for c in outcome.complications[:3]])
+    return tally
+
+
+def is_consensus_suite(vignettes: list[dict[str, Any]]) -> bool:
+    """Real-world suites carry a second rater's level on every story."""
+    return bool(vignettes) and all("gold_rater2" in vignette for vignette in vignettes)
+
+
+def format_consensus(name: str, tally: ConsensusTally, show_misses: bool = True) -> str:
+    s = tally.summary()
+    line = (
+        f"{name}: n {s['stories']} | exact where raters agree {s['agreed_exact']}% ({s['agreed']}) | "
+        f"within range {s['within_range']}% | below every rater {s['below_every_rater']}% | "
+        f"unanimous emergencies missed {s['unanimous_emergencies_missed']}/{s['unanimous_emergencies']} | "
+        f"unanimous normal kept {tally.unanimous_normal_kept}/{s['unanimous_normal']} | top-3 {s['top3']}%"
+    )
+    return "\n".join([*(tally.misses if show_misses else []), line])

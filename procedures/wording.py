@@ -138,6 +138,7 @@ class ShownAssessment:
     knowledge_base_version: str
     engine_version: str
     language: str
+    raised_by: tuple[str, ...] = ()
 
 
 def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
@@ -179,4 +180,5 @@ def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
         knowledge_base_version=assessment.knowledge_base_version,
         engine_version=assessment.engine_version,
         language=language,
+        raised_by=assessment.raised_by,
     )

@@ -18,6 +18,8 @@ Environment variables (all optional in development):
     CONTACT_REQUEST_RETENTION_DAYS   days contact requests are kept (default 180).
     CONTACT_TARGET_MINUTES_<LEVEL>   follow-up target per level (EMERGENCY, URGENT, SOON, SELF_CARE).
     PUBLISH_GATE_MAX_UNDER_TRIAGE    percent of under-triaged vignettes that still allows publishing (3.0).
+    KNOWLEDGE_BASE_REQUIRED_LANGUAGES  comma-separated languages content must be complete in to publish
+                              (default: every language of LANGUAGES).
 """
 
 from __future__ import annotations
@@ -162,8 +164,17 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+# Content languages (docs/decisions/0001-translations.md): English (LANGUAGE_CODE) is the source
+# language; each other language needs its catalogue (locale/<code>/, `makemessages -l <code>`)
+# and its knowledge-base text (`<field>_<code>` in fixtures, or in admin). No Python changes.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Español"))]
+# The languages patient text must be complete in before it can be published (English always is).
+# Leave a language being added out of it: its missing text falls back to English meanwhile.
+KNOWLEDGE_BASE_REQUIRED_LANGUAGES = env_list("KNOWLEDGE_BASE_REQUIRED_LANGUAGES", [code for code, _name in LANGUAGES])
+# The API's list endpoints give these languages as flat `name_<code>`/`label_<code>` keys, as
+# integrations already read them; every configured language is in each item's `translations`.
+API_LIST_LANGUAGE_KEYS = ["es"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
 USE_I18N = True

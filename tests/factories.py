@@ -4,6 +4,23 @@ import factory
 from django.contrib.auth import get_user_model
 
 from procedures import models
+from procedures.kb_schema import table_of
+from procedures.languages import translation_languages
+
+
+def translations(model):
+    """A row's `translations`: each of its texts the factory gives in English, in every translation
+    language of settings.LANGUAGES when the row is built, as "<English> (<code>)"."""
+    texts = table_of(model).texts
+
+    def build(row) -> dict:
+        given = {text.name: getattr(row, text.name, "") for text in texts}
+        return {
+            code: {name: f"{value} ({code})" for name, value in given.items() if value}
+            for code in translation_languages()
+        }
+
+    return factory.LazyAttribute(build)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,7 +59,7 @@ class SymptomFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"test-symptom-{n}")
     label = factory.LazyAttribute(lambda s: s.slug.replace("-", " ").capitalize())
-    label_es = factory.LazyAttribute(lambda s: f"{s.label} (es)")
+    translations = translations(models.Symptom)
     group = "skin"
     status = "published"
 
@@ -54,10 +71,9 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"test-procedure-{n}")
     name = factory.LazyAttribute(lambda p: p.slug.replace("-", " ").title())
-    name_es = factory.LazyAttribute(lambda p: f"{p.name} (es)")
     aliases = "Test Brand"
     description = "A test procedure."
-    description_es = "Un procedimiento de prueba."
+    translations = translations(models.Procedure)
     status = "published"
 
 
@@ -69,13 +85,10 @@ class ComplicationFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"test-complication-{n}")
     name = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").capitalize())
-    name_es = factory.LazyAttribute(lambda c: f"{c.name} (es)")
     summary = "What it is."
-    summary_es = "Qué es."
     what_to_do = "Call the clinic."
-    what_to_do_es = "Llame a la clínica."
     escalation = "Call {emergency_number} if it spreads."
-    escalation_es = "Llame al {emergency_number} si se extiende."
+    translations = translations(models.Complication)
     default_urgency = "urgent"
     status = "published"
 
@@ -118,9 +131,8 @@ class ExpectedEffectFactory(factory.django.DjangoModelFactory):
     procedure = factory.SubFactory(ProcedureFactory)
     slug = factory.Sequence(lambda n: f"effect-{n}")
     name = "Swelling"
-    name_es = "Hinchazón"
     description = "Normal swelling."
-    description_es = "Hinchazón normal."
+    translations = translations(models.ExpectedEffect)
     normal_until_day = 7
     worst_by_day = 2
     status = "published"

@@ -13,6 +13,7 @@ from procedures.models import (
     KnowledgeBaseRelease,
     Procedure,
     ProcedureComplication,
+    RiskFactor,
     Source,
     Symptom,
     WarningSign,
@@ -108,6 +109,7 @@ LIST_QUERIES = {
     Symptom: BASE,
     Area: BASE,
     Source: BASE,
+    RiskFactor: BASE + 1,  # rows annotated with their effect counts; + the groups for the group filter
     KnowledgeBaseRelease: BASE,  # the large frozen data is deferred
     ContactRequest: BASE + 2,  # rows annotated with level rank; + the date hierarchy's range and its dates
 }
@@ -247,3 +249,76 @@ def test_symptom_autocomplete_answers_editors(client):
     )
     assert response.status_code == 200
     assert any("redness" in r["text"] for r in response.json()["results"])
+
+
+# --- Translations: a field per text and language, one collapsed fieldset per language -----------
+
+
+def _fieldsets(page) -> dict[str, tuple]:
+    return {str(name): options for name, options in page.context["adminform"].fieldsets}
+
+
+@pytest.mark.django_db
+def test_each_translation_is_its_own_field_in_a_collapsed_fieldset_per_language(reviewer_client):
+    burn = Complication.objects.get(slug="thermal-burn")
+    page = reviewer_client.get(url(Complication, "change", burn.pk))
+    spanish = _fieldsets(page)["Español"]
+    assert spanish["classes"] == ("collapse",)
+    texts = ("name", "summary", "what_to_do", "self_care", "escalation", "evidence_note")
+    assert spanish["fields"] == tuple(f"{name}_es" for name in texts)
+    form = page.context["adminform"].form
+    assert form["summary_es"].value() == burn.translations["es"]["summary"]
+    assert form.fields["name_es"].required and not form.fields["self_care_es"].required
+
+    response = reviewer_client.post(url(Complication, "change", burn.pk), form_data(page, summary_es="Nuevo."))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    burn.refresh_from_db()
+    assert burn.translations["es"]["summary"] == "Nuevo."
+    assert burn.translations["es"]["what_to_do"]  # the other texts of the field are kept
+    assert burn.status == "draft"
+
+
+@pytest.mark.django_db
+def test_a_required_translation_cannot_be_emptied(reviewer_client):
+    burn = Complication.objects.get(slug="thermal-burn")
+    page = reviewer_client.get(url(Complication, "change", burn.pk))
+    response = reviewer_client.post(url(Complication, "change", burn.pk), form_data(page, name_es=""))
+    assert response.status_code == 200
+    assert "name_es" in response.context["adminform"].form.errors
+
+
+@pytest.mark.django_db
+def test_a_language_added_in_settings_gets_its_fieldset_and_is_optional_until_required(reviewer_client, settings):
+    settings.LANGUAGES = [*settings.LANGUAGES, ("fr", "Français")]
+    effect = ExpectedEffect.objects.select_related("procedure").first()
+    page = reviewer_client.get(url(ExpectedEffect, "change", effect.pk))
+    assert _fieldsets(page)["Français"]["fields"] == ("name_fr", "description_fr")
+    assert not page.context["adminform"].form.fields["name_fr"].required
+    response = reviewer_client.post(url(ExpectedEffect, "change", effect.pk), form_data(page, name_fr="Rougeur"))
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    effect.refresh_from_db()
+    assert effect.translations["fr"] == {"name": "Rougeur"}
+    assert effect.translations["es"]["name"]
+
+    settings.KNOWLEDGE_BASE_REQUIRED_LANGUAGES = ["en", "es", "fr"]
+    page = reviewer_client.get(url(ExpectedEffect, "change", effect.pk))
+    assert page.context["adminform"].form.fields["description_fr"].required
+
+
+@pytest.mark.django_db
+def test_inline_expected_effects_have_their_translations(reviewer_client):
+    procedure = Procedure.objects.first()
+    page = reviewer_client.get(url(Procedure, "change", procedure.pk))
+    inline = next(i for i in page.context["inline_admin_formsets"] if i.opts.model is ExpectedEffect)
+    fieldsets = {str(name): options["fields"] for name, options in inline.fieldsets}
+    assert fieldsets["Español"] == ("name_es", "description_es")
+    effect = inline.formset.forms[0]
+    assert effect["name_es"].value() == effect.instance.translations["es"]["name"]
+
+
+@pytest.mark.django_db
+def test_read_only_vocabulary_shows_its_translations(reviewer_client):
+    symptom = Symptom.objects.get(slug="redness")
+    page = reviewer_client.get(url(Symptom, "change", symptom.pk))
+    assert "label_es" in _fieldsets(page)["Español"]["fields"]
+    assert symptom.translations["es"]["label"] in page.content.decode()

@@ -31,9 +31,11 @@ def test_assessment_has_the_contract_shape(client):
         "complications",
         "expected_effects",
         "red_flags",
+        "raised_by",  # contract 1.1
         "knowledge_base_version",
         "engine_version",
     }
+    assert body["raised_by"] == []
     assert body["urgency"] in {"emergency", "urgent", "soon", "self_care"}
     for complication in body["complications"]:
         assert set(complication) == {"slug", "name", "score", "urgency", "matched_symptoms", "explanation"}

@@ -21,7 +21,7 @@ def test_the_schema_describes_every_field_of_the_model(table):
 def test_tables_load_after_the_tables_they_refer_to(table):
     order = list(TABLES)
     for member in table.members:
-        if isinstance(member, (Ref, Refs)):
+        if isinstance(member, (Ref, Refs)) and member.to != table.name:  # an area within an area: rows in order
             assert order.index(member.to) < order.index(table.name), member.name
 
 

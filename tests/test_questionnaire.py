@@ -149,8 +149,10 @@ def test_health_answers_never_travel_in_the_url(client):
 def test_relevant_symptoms_come_first_for_the_procedure(client):
     answer_screen(client)
     answer_treatment(client, procedure="trusculpt-flex")
-    groups = client.get(SYMPTOMS).context["groups"]
-    all_slugs = [c.slug for g in groups for c in g.choices]
+    sections = client.get(SYMPTOMS).context["sections"]
+    all_slugs = [c.slug for c in (*sections.red_flags, *sections.common)] + [
+        c.slug for g in sections.more for c in g.choices
+    ]
     assert all_slugs.index("dark-urine") < all_slugs.index("vision-loss")
 
 

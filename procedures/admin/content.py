@@ -4,11 +4,12 @@ Every save by staff makes the row a draft again (see releases.ReviewedContentAdm
 review" and "Publish" move it on. History (django-simple-history) records every change with its
 user; a previous version can be restored from the history page (the restored row is a draft again).
 Symptoms, areas and sources are the shared vocabulary: loaded from fixtures/, read-only here.
+Text in the languages other than English is edited field by field, one collapsed fieldset per
+language, generated from the schema and settings.LANGUAGES (see translations.py).
 """
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
@@ -22,17 +23,20 @@ from ..models import (
     ExpectedEffect,
     Procedure,
     ProcedureComplication,
+    RiskFactor,
+    RiskFactorEffect,
     RuleClause,
     Source,
     Symptom,
     WarningSign,
 )
 from .releases import ReviewedContentAdmin, ReviewedInlineMixin, status_column
+from .translations import TranslationsAdminMixin, TranslationsForm, TranslationsInlineMixin
 
 # --- Forms and bases -------------------------------------------------------------------------
 
 
-class LockedKeysForm(forms.ModelForm):
+class LockedKeysForm(TranslationsForm):
     """Refuses changes to the fields that identify a row (slug, parent) once it exists.
 
     Releases match rows by these natural keys (see procedures/releases.py), and vignettes and
@@ -60,7 +64,7 @@ def locked(*names: str) -> type[LockedKeysForm]:
     return type("Locked" + "".join(n.title() for n in names) + "Form", (LockedKeysForm,), {"locked_fields": names})
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyAdmin(TranslationsAdminMixin, SimpleHistoryAdmin):
     """Shared vocabulary: viewable and searchable, changed only through fixtures/."""
 
     list_per_page = 100
@@ -80,16 +84,17 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
 @admin.register(Symptom)
 class SymptomAdmin(ReadOnlyAdmin):
-    list_display = ("label", "slug", "group", "label_es", "position", status_column)
+    list_display = ("label", "slug", "group", "position", status_column)
     list_filter = ("group", "status")
-    search_fields = ("slug", "label", "label_es")
+    search_fields = ("slug", "label")
 
 
 @admin.register(Area)
 class AreaAdmin(ReadOnlyAdmin):
-    list_display = ("name", "slug", "name_es", "position", status_column)
+    list_display = ("name", "slug", "within", "position", status_column)
+    list_select_related = ("within",)
     list_filter = ("status",)
-    search_fields = ("slug", "name", "name_es")
+    search_fields = ("slug", "name")
 
 
 @admin.register(Source)
@@ -106,17 +111,16 @@ class SourceAdmin(ReadOnlyAdmin):
 # --- Procedures ------------------------------------------------------------------------------
 
 
-class ExpectedEffectInline(ReviewedInlineMixin, admin.StackedInline):
+class ExpectedEffectInline(TranslationsInlineMixin, ReviewedInlineMixin, admin.StackedInline):
     model = ExpectedEffect
     form = locked("slug")
     autocomplete_fields = ("symptoms", "becomes", "sources")
     fields = (
         ("name", "slug", "position"),
-        ("name_es",),
         "description",
-        "description_es",
         "symptoms",
         ("worst_by_day", "normal_until_day", "improving_until_day", "level_after"),
+        "onset_by_day",
         "becomes",
         "sources",
         "status",
@@ -124,7 +128,7 @@ class ExpectedEffectInline(ReviewedInlineMixin, admin.StackedInline):
     readonly_fields = ("status",)
 
 
-class ProcedureLinkInline(ReviewedInlineMixin, admin.TabularInline):
+class ProcedureLinkInline(TranslationsInlineMixin, ReviewedInlineMixin, admin.TabularInline):
     model = ProcedureComplication
     form = locked("complication")
     fk_name = "procedure"
@@ -148,16 +152,15 @@ class ProcedureLinkInline(ReviewedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(ReviewedContentAdmin):
+class ProcedureAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("slug")
     list_display = ("name", "slug", "kind", "brand_names", "effects", "complications", status_column, "reviewed_by")
     list_filter = ("status", "kind")
     list_select_related = ("reviewed_by",)
-    search_fields = ("name", "name_es", "slug", "aliases")
+    search_fields = ("name", "slug", "aliases")
     inlines = (ExpectedEffectInline, ProcedureLinkInline)
     fieldsets = (
         (None, {"fields": (("name", "slug"), "aliases", ("kind", "position"), "description")}),
-        (_("Spanish"), {"fields": ("name_es", "description_es"), "classes": ("collapse",)}),
         ReviewedContentAdmin.review_fieldset,
     )
 
@@ -182,12 +185,12 @@ class ProcedureAdmin(ReviewedContentAdmin):
 
 
 @admin.register(ExpectedEffect)
-class ExpectedEffectAdmin(ReviewedContentAdmin):
+class ExpectedEffectAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("procedure", "slug")
     list_display = ("name", "procedure", "worst_by_day", "normal_until_day", "level_after", "becomes", status_column)
     list_filter = ("status", "level_after", "procedure")
     list_select_related = ("procedure", "becomes")
-    search_fields = ("name", "name_es", "slug", "procedure__name", "procedure__slug", "procedure__aliases")
+    search_fields = ("name", "slug", "procedure__name", "procedure__slug", "procedure__aliases")
     autocomplete_fields = ("procedure", "symptoms", "becomes", "sources")
     fieldsets = (
         (None, {"fields": ("procedure", ("name", "slug", "position"), "description", "symptoms")}),
@@ -196,19 +199,19 @@ class ExpectedEffectAdmin(ReviewedContentAdmin):
             {
                 "fields": (
                     ("worst_by_day", "normal_until_day", "improving_until_day"),
+                    "onset_by_day",
                     "level_after",
                     "becomes",
                     "sources",
                 )
             },
         ),
-        (_("Spanish"), {"fields": ("name_es", "description_es"), "classes": ("collapse",)}),
         ReviewedContentAdmin.review_fieldset,
     )
 
 
 @admin.register(ProcedureComplication)
-class ProcedureComplicationAdmin(ReviewedContentAdmin):
+class ProcedureComplicationAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("procedure", "complication")
     list_display = (
         "__str__",
@@ -233,7 +236,6 @@ class ProcedureComplicationAdmin(ReviewedContentAdmin):
     fieldsets = (
         (None, {"fields": ("procedure", "complication", ("onset_min_days", "onset_max_days"), "urgency")}),
         (_("How often and how sure"), {"fields": ("frequency", "frequency_band", "evidence_grade", "note")}),
-        (_("Spanish"), {"fields": ("note_es",), "classes": ("collapse",)}),
         ReviewedContentAdmin.review_fieldset,
     )
 
@@ -283,7 +285,7 @@ class SourceInline(admin.TabularInline):
 
 
 @admin.register(Complication)
-class ComplicationAdmin(ReviewedContentAdmin):
+class ComplicationAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("slug")
     list_display = (
         "name",
@@ -304,7 +306,7 @@ class ComplicationAdmin(ReviewedContentAdmin):
         "links__evidence_grade",
     )
     list_select_related = ("reviewed_by",)
-    search_fields = ("name", "name_es", "slug", "links__procedure__name", "links__procedure__aliases")
+    search_fields = ("name", "slug", "links__procedure__name", "links__procedure__aliases")
     autocomplete_fields = ("typical_areas",)
     inlines = (WarningSignInline, RuleInline, SourceInline)
     fieldsets = (
@@ -316,20 +318,6 @@ class ComplicationAdmin(ReviewedContentAdmin):
         (
             _("What the patient reads"),
             {"fields": ("summary", "what_to_do", "self_care", "escalation", "evidence_note")},
-        ),
-        (
-            _("Spanish"),
-            {
-                "fields": (
-                    "name_es",
-                    "summary_es",
-                    "what_to_do_es",
-                    "self_care_es",
-                    "escalation_es",
-                    "evidence_note_es",
-                ),
-                "classes": ("collapse",),
-            },
         ),
         ReviewedContentAdmin.review_fieldset,
     )
@@ -397,7 +385,7 @@ class RuleClauseInline(ReviewedInlineMixin, admin.TabularInline):
 
 
 @admin.register(CombinationRule)
-class CombinationRuleAdmin(ReviewedContentAdmin):
+class CombinationRuleAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("slug", "complication")
     list_display = ("name", "slug", "complication", "urgency", "clauses", "days", status_column)
     list_filter = ("status", "urgency", ("complication", admin.RelatedOnlyFieldListFilter))
@@ -411,7 +399,6 @@ class CombinationRuleAdmin(ReviewedContentAdmin):
             _("Where it applies"),
             {"fields": ("procedures", "except_procedures", "areas", ("min_day", "max_day"), "trend")},
         ),
-        (_("Spanish"), {"fields": ("explanation_es",), "classes": ("collapse",)}),
         ReviewedContentAdmin.review_fieldset,
     )
 
@@ -427,3 +414,46 @@ class CombinationRuleAdmin(ReviewedContentAdmin):
         if obj.min_day is None and obj.max_day is None:
             return _("any")
         return f"{obj.min_day if obj.min_day is not None else 0}–{obj.max_day if obj.max_day is not None else '…'}"
+
+
+# --- Risk factors (contract 1.1, brief 8.2) ----------------------------------------------------
+
+
+class RiskFactorEffectInline(ReviewedInlineMixin, admin.StackedInline):
+    model = RiskFactorEffect
+    form = locked("slug")
+    extra = 0
+    autocomplete_fields = ("complications", "procedures", "sources")
+    fields = (
+        ("slug", "position"),
+        "complications",
+        "procedures",
+        ("raise_steps", "floor", "evidence_weight"),
+        "sources",
+        "status",
+    )
+    readonly_fields = ("status",)
+    verbose_name = _("what it does")
+    verbose_name_plural = _("what it does: raise named complications by levels, or set a floor")
+
+
+@admin.register(RiskFactor)
+class RiskFactorAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
+    """Facts about the patient and the treatment that change the level; staff edit what they do."""
+
+    form = locked("slug")
+    list_display = ("label", "slug", "group", "effects_count", status_column)
+    list_filter = ("status", "group")
+    search_fields = ("slug", "label")
+    inlines = (RiskFactorEffectInline,)
+    fieldsets = (
+        (None, {"fields": (("label", "slug"), ("group", "position"), "meaning")}),
+        ReviewedContentAdmin.review_fieldset,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_effects=Count("effects"))
+
+    @admin.display(description=_("effects"), ordering="n_effects")
+    def effects_count(self, obj: RiskFactor) -> int:
+        return obj.n_effects

@@ -22,24 +22,35 @@ result; `assess` only chains them. How a level is reached, in order:
 3. **Warning signs** (`weigh_warning_signs`, with the policy in `judge_warning_sign`). For each
    complication linked to the procedure (cross-cutting ones are linked to all), every reported
    symptom that is one of its warning signs counts:
-   - at its full weight when the day is inside the link's onset window (widened by a quarter of
-     its length, at least one day), forcing the sign's level;
+   - at its full weight when the onset day is inside the link's onset window (widened by a
+     quarter of its length, at least one day), forcing the sign's level;
    - at OUT_OF_WINDOW_FACTOR of its weight outside the window, forcing one level less than the
      sign's (never below "soon": the timing makes it less likely, not harmless), except a
      defining sign (weight 1) or a sign of a cross-cutting complication (infection, sepsis,
      anaphylaxis... can follow any treatment at any time), which keep their level;
    - at EXPLAINED_FACTOR of its weight, forcing nothing, when an expected effect explains it.
-4. **Scores** (`rank_complications`). A complication's score is the noisy-OR of its counting
+   The onset day is when the symptoms began (`symptoms_started_day`, contract 1.1), or today
+   when the patient did not say; rules' day limits read it too.
+4. **Risk factors** (`apply_risk_factors`). Facts about the patient and the treatment (immune
+   system, diabetes, who treated them, the product...) raise the level the symptoms gave named
+   complications, or set a floor, as knowledge-base data scoped by procedure (brief 8.2). The
+   ones without which the level would be lower are returned as `raised_by`.
+5. **Scores** (`rank_complications`). A complication's score is the noisy-OR of its counting
    weights, 1 − Π(1 − wᵢ), in 0..1: one strong sign scores high, several weak signs add up
    without ever passing 1. It is multiplied by AREA_FACTOR when the patient names an area the
-   complication is not typical for. Complications scoring at least MIN_SCORE, that forced an
-   urgent or emergency level, or that are the best explanation of a symptom no expected effect
-   explains, are listed, highest first; ties go to the higher level, then to the more frequent
-   complication.
-5. **Level** (`decide_level`). The highest of: fired rules, forced warning-sign levels, overdue
-   effects, and "soon" for any reported symptom that nothing in the knowledge base accounts for
-   after this procedure on this day (a self-care warning sign accounts for a symptom only inside
-   its complication's window). No symptoms and nothing overdue means self-care.
+   complication is not typical for (an area counts as the areas it lies within: lips are face).
+   Complications scoring at least MIN_SCORE, that forced an urgent or emergency level, or that
+   are the best explanation of a symptom no expected effect explains, are listed, highest first;
+   ties go to the higher level, then to the more frequent complication.
+6. **Level** (`decide_level`). The highest of: fired rules, forced warning-sign levels, overdue
+   effects, risk factors, and "soon" for any reported symptom that nothing in the knowledge base
+   accounts for after this procedure on this day (a self-care warning sign accounts for a symptom
+   only inside its complication's window). No symptoms and nothing overdue means self-care.
+   `already_seen` never changes the level: at "soon" the advice becomes "keep to the plan your
+   clinician gave you".
+
+An expected effect explains only symptoms that began by its `onset_by_day`: a symptom that
+starts after a symptom-free interval is not the treatment's immediate after-effect (brief 8.3).
 """
 
 from __future__ import annotations
@@ -47,7 +58,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .knowledge import Complication, ExpectedEffect, KnowledgeBase, Link, Procedure, WarningSign, Window
+from .knowledge import Complication, ExpectedEffect, KnowledgeBase, Link, Procedure, RiskEffect, WarningSign, Window
 from .messages import Listing, Lower, Message, Text, _
 from .scales import (
     FREQUENCY_RANK,
@@ -60,6 +71,7 @@ from .scales import (
     higher,
     level,
     one_level_down,
+    one_level_up,
 )
 
 ENGINE_VERSION = "1.0.0"
@@ -104,6 +116,19 @@ class Case:
     present: frozenset[str]
     area: str | None
     trend: str | None
+    started_day: int | None = None  # when the reported symptoms began, if the patient said
+    risk_factors: frozenset[str] = frozenset()
+    already_seen: bool = False
+
+    @property
+    def onset_day(self) -> int:
+        """The day the symptoms began: what onset windows are about (today when not said)."""
+        return self.day if self.started_day is None else self.started_day
+
+    @property
+    def areas(self) -> frozenset[str] | None:
+        """The treated area and every area it lies within (None when not said)."""
+        return None if self.area is None else self.kb.area_with_broader(self.area)
 
     def labels(self, symptoms: Iterable[str]) -> Listing:
         return Listing(tuple(self.kb.symptoms[s].label for s in symptoms))
@@ -157,6 +182,7 @@ class Assessment:
     reasons: tuple[Reason, ...]
     knowledge_base_version: str
     engine_version: str = ENGINE_VERSION
+    raised_by: tuple[str, ...] = ()  # risk factors that raised the level (contract 1.1)
 
 
 # --- Partial results ----------------------------------------------------------------------------
@@ -172,6 +198,7 @@ class Evidence:
     level: str
     out_of_window: bool = False
     rule_explanation: Text | None = None
+    raised_by: str | None = None  # the risk factor behind this level, if one
 
 
 @dataclass(frozen=True)
@@ -215,7 +242,7 @@ def fire_rules(case: Case) -> Finding:
     for rule in case.kb.rules:
         if rule.complication not in case.procedure.links:
             continue
-        if not rule.applies(case.procedure.slug, case.day, case.area, case.trend):
+        if not rule.applies(case.procedure.slug, case.onset_day, case.areas, case.trend):
             continue
         matched = rule.match(case.present)
         if matched is None:
@@ -235,7 +262,8 @@ def read_expected_effects(case: Case) -> EffectsRead:
     overdue: dict[str, set[str]] = {}
     for effect in case.procedure.expected_effects:
         reported = effect.symptoms & case.present
-        if not reported:
+        # A symptom that began after a symptom-free interval is not this immediate after-effect.
+        if not reported or effect.began_too_late(case.started_day):
             continue
         if effect.explains_on(case.day, case.trend):
             explained |= reported
@@ -297,7 +325,7 @@ def weigh_warning_signs(case: Case, explained: frozenset[str]) -> Finding:
         comp = case.kb.complications.get(slug)
         if comp is None:
             continue
-        in_window = link.window.contains(case.day)
+        in_window = link.window.contains(case.onset_day)
         for sign in comp.warning_signs:
             if sign.symptom not in case.present or case.procedure.slug in sign.except_procedures:
                 continue
@@ -316,6 +344,44 @@ def weigh_warning_signs(case: Case, explained: frozenset[str]) -> Finding:
     return Finding(tuple(evidence), forced, frozenset(accounted), frozenset(red_flags))
 
 
+def apply_risk_factors(case: Case, evidence: Iterable[Evidence]) -> Finding:
+    """Phase 4: what the patient and the treatment bring (brief 8.2), as data in the knowledge base.
+
+    A risk factor raises the level the symptoms already gave a complication by its steps (an
+    infection in someone with diabetes), or sets a floor that the complication reaches whenever the
+    risk factor is reported; a floor with an evidence weight lists the complication even with no
+    symptom (a blood-borne virus test after unsafe equipment). Only complications of this
+    procedure count, and a complication that symptoms left at self-care is not raised: an expected
+    effect stays expected in anyone.
+    """
+    current: dict[str, str] = {}
+    for piece in evidence:
+        current[piece.complication] = higher(current.get(piece.complication, LOWEST_LEVEL), piece.level)
+    raised: list[Evidence] = []
+    for slug in sorted(case.risk_factors):
+        factor = case.kb.risk_factors.get(slug)
+        if factor is None:
+            continue
+        for effect in factor.effects:
+            if effect.applies_to(case.procedure.slug):
+                raised.extend(_raise(case, effect, current, slug))
+    return Finding(
+        evidence=tuple(raised), level=max((e.level for e in raised), key=LEVEL_RANK.__getitem__, default=LOWEST_LEVEL)
+    )
+
+
+def _raise(case: Case, effect: RiskEffect, current: Mapping[str, str], factor: str) -> Iterable[Evidence]:
+    for complication in sorted(effect.complications & case.procedure.links.keys()):
+        before = current.get(complication)
+        after = before
+        if effect.raise_steps and before not in (None, LOWEST_LEVEL):
+            after = one_level_up(before, steps=effect.raise_steps)
+        if effect.floor and (before not in (None, LOWEST_LEVEL) or effect.evidence_weight > 0):
+            after = higher(after or LOWEST_LEVEL, effect.floor)
+        if after is not None and (before is None or LEVEL_RANK[after] > LEVEL_RANK[before]):
+            yield Evidence(complication, frozenset(), effect.evidence_weight, after, raised_by=factor)
+
+
 @dataclass(frozen=True)
 class _Candidate:
     """All the evidence for one complication, combined."""
@@ -326,6 +392,7 @@ class _Candidate:
     matched: frozenset[str]
     in_window: bool
     rule_explanation: Text | None
+    raised_by: frozenset[str] = frozenset()
 
 
 def _combine(slug: str, pieces: list[Evidence], case: Case) -> _Candidate:
@@ -334,7 +401,8 @@ def _combine(slug: str, pieces: list[Evidence], case: Case) -> _Candidate:
         remaining *= 1.0 - min(max(piece.weight, 0.0), 1.0)
     score = 1.0 - remaining
     typical = case.kb.complications[slug].typical_areas
-    if case.area and typical and case.area not in typical:
+    areas = case.areas
+    if areas is not None and typical and not typical & areas:
         score *= AREA_FACTOR
     return _Candidate(
         slug=slug,
@@ -343,13 +411,14 @@ def _combine(slug: str, pieces: list[Evidence], case: Case) -> _Candidate:
         matched=frozenset().union(*(p.symptoms for p in pieces)),
         in_window=not any(p.out_of_window for p in pieces),
         rule_explanation=next((p.rule_explanation for p in pieces if p.rule_explanation), None),
+        raised_by=frozenset(p.raised_by for p in pieces if p.raised_by),
     )
 
 
 def rank_complications(
     case: Case, evidence: Iterable[Evidence], explained: frozenset[str]
 ) -> tuple[ComplicationFinding, ...]:
-    """Phase 4: score each complication (noisy-OR), keep those worth showing, best first."""
+    """Phase 5: score each complication (noisy-OR), keep those worth showing, best first."""
     grouped: dict[str, list[Evidence]] = {}
     for piece in evidence:
         grouped.setdefault(piece.complication, []).append(piece)
@@ -366,7 +435,7 @@ def rank_complications(
         for candidate in candidates
         # A complication that forced an urgent or emergency level is always shown: the patient
         # must see why, even when the sign that forced it is a weak pointer.
-        if candidate.matched
+        if (candidate.matched or candidate.raised_by)
         and (
             candidate.score >= MIN_SCORE - 1e-9
             or at_least(candidate.level, URGENT.value)
@@ -391,6 +460,11 @@ def _finding(case: Case, candidate: _Candidate, explained: frozenset[str]) -> Co
     explanation: Message | Text
     if candidate.rule_explanation is not None:
         explanation = candidate.rule_explanation
+    elif not candidate.matched:
+        factors = Listing(tuple(case.kb.risk_factors[f].label for f in sorted(candidate.raised_by)))
+        explanation = Message.of(
+            _("{factors}: this makes {name} worth checking."), factors=factors, name=Lower(comp.name)
+        )
     else:
         unexplained = [s for s in matched if s not in explained] or list(matched)
         explanation = sign_message(
@@ -419,10 +493,11 @@ class LevelDecision:
     reasons: tuple[Reason, ...]
     red_flags: tuple[str, ...]
     unexplained: tuple[str, ...]
+    raised_by: tuple[str, ...] = ()
 
 
 def decide_level(case: Case, findings: Iterable[Finding], explained: frozenset[str]) -> LevelDecision:
-    """Phase 5: the highest level any phase forced; whatever nothing accounts for is never waved
+    """Phase 6: the highest level any phase forced; whatever nothing accounts for is never waved
     through as self-care ("soon")."""
     findings = tuple(findings)
     decided = LOWEST_LEVEL
@@ -447,15 +522,43 @@ def decide_level(case: Case, findings: Iterable[Finding], explained: frozenset[s
             _("{symptoms}: normal at this stage after your treatment."), symptoms=case.labels(sorted(explained))
         )
         reasons.append(Reason(LOWEST_LEVEL, message, tuple(sorted(explained))))
+    raised_by = _raised_by(findings, decided)
+    if raised_by:
+        factors = Listing(tuple(case.kb.risk_factors[f].label for f in raised_by))
+        message = Message.of(_("{factors}: this raises how soon you should get help."), factors=factors)
+        reasons.append(Reason(decided, message))
     reasons.sort(key=lambda r: -LEVEL_RANK[r.level])
     shown_flags = tuple(sorted(red_flags)) if at_least(decided, URGENT.value) else ()
-    return LevelDecision(decided, tuple(reasons), shown_flags, unexplained)
+    return LevelDecision(decided, tuple(reasons), shown_flags, unexplained, raised_by)
+
+
+def _raised_by(findings: tuple[Finding, ...], decided: str) -> tuple[str, ...]:
+    """The risk factors without which the level would be lower."""
+    risk = [e for finding in findings for e in finding.evidence if e.raised_by]
+    without = LOWEST_LEVEL
+    for finding in findings:
+        for piece in finding.evidence:
+            if not piece.raised_by:
+                without = higher(without, piece.level)
+        if not any(piece.raised_by for piece in finding.evidence):
+            without = higher(without, finding.level)
+    if LEVEL_RANK[decided] <= LEVEL_RANK[without]:
+        return ()
+    return tuple(sorted({e.raised_by for e in risk if e.level == decided and e.raised_by}))
 
 
 def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, ...]) -> Message:
     """What to do now. The likeliest complication's own advice is added only when it was written
     for this level: a clinic-today instruction must never sit under an emergency banner."""
     spec = level(decided)
+    if case.already_seen and decided == SOON.value:
+        # Contract 1.1: a clinician has assessed this and the patient follows their plan.
+        return Message(
+            _(
+                "A clinician has already seen this: keep to the plan they gave you, and contact them within "
+                "the next 2–3 days if it is not getting better as they said."
+            )
+        )
     top = next((f for f in findings if f.urgency == decided and decided != LOWEST_LEVEL), None)
     if top is not None and top.what_to_do and case.kb.complications[top.slug].default_urgency == decided:
         return Message.of(_("{lead} {advice}"), lead=Message(spec.lead), advice=top.what_to_do)
@@ -540,11 +643,15 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
         present=frozenset(s for s in answers.symptoms if s in kb.symptoms),
         area=answers.area,
         trend=answers.trend,
+        started_day=answers.symptoms_started_day,
+        risk_factors=answers.risk_factors,
+        already_seen=answers.already_seen,
     )
     rules = fire_rules(case)
     effects = read_expected_effects(case)
     signs = weigh_warning_signs(case, effects.explained)
-    phases = (rules, effects.finding, signs)
+    risks = apply_risk_factors(case, (e for phase in (rules, effects.finding, signs) for e in phase.evidence))
+    phases = (rules, effects.finding, signs, risks)
     findings = rank_complications(case, (e for phase in phases for e in phase.evidence), effects.explained)
     decision = decide_level(case, phases, effects.explained)
     described = describe_effects(case, effects.overdue)
@@ -559,6 +666,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
         unexplained_symptoms=decision.unexplained,
         reasons=decision.reasons,
         knowledge_base_version=kb.version,
+        raised_by=decision.raised_by,
     )
 
 

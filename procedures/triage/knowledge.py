@@ -73,6 +73,7 @@ class Symptom:
 class Area:
     slug: str
     name: Text
+    within: str | None = None  # a finer area lies within a broader one: lips within face
 
 
 @dataclass(frozen=True)
@@ -138,13 +139,15 @@ class Rule:
     max_day: int | None = None
     trend: str | None = None
 
-    def applies(self, procedure: str, day: int, area: str | None, trend: str | None = None) -> bool:
+    def applies(self, procedure: str, day: int, areas: frozenset[str] | None, trend: str | None = None) -> bool:
+        """Whether the rule is in scope. `areas` is the treated area with every area it lies within
+        (None when the patient did not say)."""
         if self.procedures and procedure not in self.procedures:
             return False
         if procedure in self.except_procedures:
             return False
         # An unknown area counts as matching: not knowing must never lower the level.
-        if self.areas and area is not None and area not in self.areas:
+        if self.areas and areas is not None and not self.areas & areas:
             return False
         # A rule about how symptoms are going applies only when the patient told us that trend.
         if self.trend and trend != self.trend:
@@ -208,6 +211,12 @@ class ExpectedEffect:
     becomes: str | None
     sources: tuple[str, ...] = ()
     improving_until_day: int | None = None
+    # The last day on which this effect usually begins. A symptom that first appears later, after
+    # a symptom-free interval, is not this immediate after-effect (brief 8.3).
+    onset_by_day: int = 1
+
+    def began_too_late(self, symptoms_started_day: int | None) -> bool:
+        return symptoms_started_day is not None and symptoms_started_day > self.onset_by_day
 
     def explains_on(self, day: int, trend: str | None) -> bool:
         """Whether the effect is still the normal explanation of its symptoms on this day."""
@@ -263,7 +272,19 @@ class KnowledgeBase:
                 }
             ),
             rules=tuple(rule for comp in complications.values() for rule in comp.rules),
+            risk_factors=MappingProxyType(
+                {row["slug"]: reader.risk_factor(row, i) for i, row in enumerate(data.get("risk_factors", []))}
+            ),
         )
+
+    def area_with_broader(self, slug: str | None) -> frozenset[str]:
+        """The area and every area it lies within: what is said of the face holds for the lips."""
+        found: set[str] = set()
+        while slug is not None and slug not in found:
+            found.add(slug)
+            area = self.areas.get(slug)
+            slug = area.within if area is not None else None
+        return frozenset(found)
 
     @cached_property
     def emergency_screen_symptoms(self) -> tuple[str, ...]:
@@ -304,7 +325,26 @@ class _RowReader:
         return Symptom(row["slug"], self.text(row, "label"), row["group"], row.get("position", position))
 
     def area(self, row: Mapping[str, Any]) -> Area:
-        return Area(row["slug"], self.text(row, "name"))
+        return Area(row["slug"], self.text(row, "name"), row.get("within") or None)
+
+    def risk_factor(self, row: Mapping[str, Any], position: int) -> RiskFactor:
+        return RiskFactor(
+            slug=row["slug"],
+            label=self.text(row, "label"),
+            group=row.get("group", ""),
+            meaning=self.text(row, "meaning"),
+            effects=tuple(
+                RiskEffect(
+                    complications=frozenset(effect.get("complications") or ()),
+                    procedures=frozenset(effect.get("procedures") or ()),
+                    raise_steps=int(effect.get("raise_steps") or 0),
+                    floor=effect.get("floor") or None,
+                    evidence_weight=float(effect.get("evidence_weight") or 0.0),
+                )
+                for effect in row.get("effects", [])
+            ),
+            position=row.get("position", position),
+        )
 
     def source(self, row: Mapping[str, Any]) -> Source:
         return Source(row["code"], row.get("title", ""), row.get("url", ""), row.get("grade", ""))
@@ -372,6 +412,7 @@ class _RowReader:
             becomes=row.get("becomes"),
             sources=tuple(row.get("sources") or ()),
             improving_until_day=row.get("improving_until_day"),
+            onset_by_day=int(row["onset_by_day"]) if row.get("onset_by_day") is not None else 1,
         )
 
     def procedure(self, row: Mapping[str, Any], position: int, cross_cutting: Sequence[Complication]) -> Procedure:

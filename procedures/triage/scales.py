@@ -159,9 +159,9 @@ def one_level_down(value: str, *, not_below: str) -> str:
     return LEVELS[rank - 1]
 
 
-def one_level_up(value: str) -> str:
-    """The next higher level (the highest stays)."""
-    return LEVELS[min(LEVEL_RANK[value] + 1, len(LEVELS) - 1)]
+def one_level_up(value: str, steps: int = 1) -> str:
+    """The level `steps` higher (the highest stays)."""
+    return LEVELS[min(LEVEL_RANK[value] + steps, len(LEVELS) - 1)]
 
 
 @dataclass(frozen=True)

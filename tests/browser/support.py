@@ -64,6 +64,8 @@ class PatientPage:
         self.tag = viewport if locale.startswith("en") else f"{viewport}-{locale.split('-')[0]}"
         self.requests: list = []
         self.outside: list[str] = []
+        self.keys = 0  # keypresses so far (the interview's effort, measured)
+        self.taps = 0  # taps and clicks so far
         # Every page is weighed cold, as a first-time visitor on a phone would get it.
         cdp = page.context.new_cdp_session(page)
         cdp.send("Network.enable")
@@ -88,13 +90,24 @@ class PatientPage:
         """Press the form's main button (the last submit button of the main form) and wait for
         the page that comes back."""
         with self.page.expect_navigation():
-            self.page.locator("main form[method=post] button[type=submit]").last.click()
+            self.tap("main form[method=post] button[type=submit]", last=True)
+
+    def tap(self, selector: str, *, last: bool = False) -> None:
+        """One tap (a click, a tick) on the element, counted."""
+        locator = self.page.locator(selector)
+        (locator.last if last else locator.first).click()
+        self.taps += 1
+
+    def press(self, key: str) -> None:
+        """One keypress, counted."""
+        self.page.keyboard.press(key)
+        self.keys += 1
 
     # --- keyboard -------------------------------------------------------------------------
     def tab_to(self, selector: str, limit: int = 120) -> None:
         """Press Tab until the element matching `selector` has focus, and check it shows."""
         for _ in range(limit):
-            self.page.keyboard.press("Tab")
+            self.press("Tab")
             if self.page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
                 outline = self.page.evaluate(
                     "() => { const s = getComputedStyle(document.activeElement);"

@@ -6,7 +6,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from procedures.selectors import draft_knowledge_base, published_knowledge_base
-from procedures.vignette_audit import Thresholds, format_report, run_audit
+from procedures.vignette_audit import (
+    ConsensusThresholds,
+    Thresholds,
+    format_consensus,
+    format_report,
+    is_consensus_suite,
+    run_audit,
+    run_consensus_audit,
+)
 
 
 class Command(BaseCommand):
@@ -25,15 +33,25 @@ class Command(BaseCommand):
         if not kb.procedures:
             raise CommandError("The knowledge base is empty: run load_knowledge_base first.")
         vignettes = []
+        failed = False
         for path in files:
             try:
-                vignettes.extend(json.loads(path.read_text(encoding="utf-8")))
+                stories = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"Cannot read {path}: {exc}") from exc
+            if is_consensus_suite(stories):
+                # Real patients: scored against both raters, on their own line.
+                tally = run_consensus_audit(kb, stories)
+                self.stdout.write(format_consensus(path.name, tally, show_misses=not hide_misses))
+                failed |= bool(tally.failures(ConsensusThresholds()))
+            else:
+                vignettes.extend(stories)
         result = run_audit(kb, vignettes)
         self.stdout.write(f"Knowledge base {kb.version}")
         self.stdout.write(format_report(result, show_misses=not hide_misses))
         failures = result.failures(Thresholds())
+        if failed:
+            failures.append("a real-patient suite is below its targets")
         if failures:
             self.stdout.write(self.style.WARNING("Below the suite thresholds: " + "; ".join(failures)))
             if strict:
