@@ -29,7 +29,7 @@ from .questionnaire import (
     saved_steps,
 )
 from .selectors import published_knowledge_base
-from .triage import assess
+from .triage import Answers, KnowledgeBase, assess
 from .triage.scales import EMERGENCY
 from .wording import say, say_assessment
 
@@ -162,18 +162,26 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def follow_up_step(request: HttpRequest) -> HttpResponse:
-    """Only the questions whose answer could change the result (procedures/interview.py)."""
-    kb = published_knowledge_base()
+def _completed_answers(request: HttpRequest, kb: KnowledgeBase) -> Answers | HttpResponse:
+    """The answers of a completed questionnaire, or where the patient must go first."""
     if not kb.procedures:
         return _unavailable(request)
     if missing := missing_step(request.session):
         return redirect(_STEP_URLS[missing])
     answers = saved_answers(request.session, kb)
-    if answers is None:
+    if answers is None:  # the procedure was withdrawn from the knowledge base since
         return redirect("procedures:treatment")
+    return answers
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def follow_up_step(request: HttpRequest) -> HttpResponse:
+    """Only the questions whose answer could change the result (procedures/interview.py)."""
+    kb = published_knowledge_base()
+    answers = _completed_answers(request, kb)
+    if isinstance(answers, HttpResponse):
+        return answers
     base = replace(answers, symptoms_started_day=None, risk_factors=frozenset(), already_seen=False)
     asked = follow_ups(kb, base)
     if not asked:
@@ -206,13 +214,9 @@ def follow_up_step(request: HttpRequest) -> HttpResponse:
 @never_cache
 def result(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
-    if not kb.procedures:
-        return _unavailable(request)
-    if missing := missing_step(request.session):
-        return redirect(_STEP_URLS[missing])
-    answers = saved_answers(request.session, kb)
-    if answers is None:  # the procedure was withdrawn from the knowledge base since
-        return redirect("procedures:treatment")
+    answers = _completed_answers(request, kb)
+    if isinstance(answers, HttpResponse):
+        return answers
     treatment = saved_steps(request.session)["treatment"]
     language = patient_language()
     assessment = say_assessment(assess(kb, answers), language)
