@@ -10,10 +10,17 @@ at its next assessment.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
 
 from .kb_schema import SECTIONS, Table
@@ -69,14 +76,29 @@ _cache: _Cached | None = None
 _lock = threading.Lock()
 
 
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeBaseUnavailable(RuntimeError):
+    """Neither the database nor any earlier copy can give a published knowledge base."""
+
+
 def published_knowledge_base() -> KnowledgeBase:
     """The newest published release as an engine snapshot.
 
     One query (the newest version number) when the cached snapshot is current; one more to
     load the release when it is not. Returns an empty snapshot when nothing is published yet.
+
+    With the database down, patients keep being answered from the last release this process
+    held, or else from the copy on local disk (settings.KNOWLEDGE_BASE_FALLBACK_FILE, written
+    whenever a release is loaded); a warning says so. Only with neither does it raise
+    KnowledgeBaseUnavailable.
     """
     global _cache
-    newest = KnowledgeBaseRelease.objects.order_by("-version").values_list("version", "content_hash").first()
+    try:
+        newest = KnowledgeBaseRelease.objects.order_by("-version").values_list("version", "content_hash").first()
+    except DatabaseError as error:
+        return _last_known_snapshot(error)
     if newest is None:
         return _EMPTY
     cached = _cache
@@ -86,10 +108,66 @@ def published_knowledge_base() -> KnowledgeBase:
         cached = _cache
         if cached is not None and cached.stamp == newest:
             return cached.snapshot
-        release = KnowledgeBaseRelease.objects.get(version=newest[0])
+        try:
+            release = KnowledgeBaseRelease.objects.get(version=newest[0])
+        except DatabaseError as error:
+            return _last_known_snapshot(error)
         snapshot = KnowledgeBase.from_dict(release.data, version=release.label)
         _cache = _Cached((release.version, release.content_hash), snapshot)
+        _keep_on_disk(release.label, release.data)
         return snapshot
+
+
+def _last_known_snapshot(error: DatabaseError) -> KnowledgeBase:
+    global _cache
+    cached = _cache
+    if cached is not None:
+        logger.warning(
+            "Database unavailable (%s): answering from release %s held in memory",
+            type(error).__name__,
+            cached.snapshot.version,
+        )
+        return cached.snapshot
+    saved = _read_from_disk()
+    if saved is not None:
+        logger.warning(
+            "Database unavailable (%s): answering from release %s kept on disk", type(error).__name__, saved.version
+        )
+        _cache = _Cached((-1, "disk"), saved)
+        return saved
+    logger.error("Database unavailable (%s) and no release kept anywhere", type(error).__name__)
+    raise KnowledgeBaseUnavailable("no published knowledge base can be read") from error
+
+
+def _fallback_file() -> Path | None:
+    configured = getattr(settings, "KNOWLEDGE_BASE_FALLBACK_FILE", None)
+    return Path(configured) if configured else None
+
+
+def _keep_on_disk(label: str, data: dict[str, Any]) -> None:
+    """Write the release beside the app (atomically), for a process that starts during an outage."""
+    path = _fallback_file()
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as handle:
+            json.dump({"label": label, "data": data}, handle)
+        os.replace(handle.name, path)
+    except OSError:
+        logger.warning("Could not keep the published release on disk at %s", path, exc_info=True)
+
+
+def _read_from_disk() -> KnowledgeBase | None:
+    path = _fallback_file()
+    if path is None or not path.is_file():
+        return None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        return KnowledgeBase.from_dict(saved["data"], version=saved["label"])
+    except (OSError, ValueError, KeyError):
+        logger.warning("The release kept on disk at %s cannot be read", path, exc_info=True)
+        return None
 
 
 def forget_cached_knowledge_base() -> None:

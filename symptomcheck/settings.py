@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A database outage answers the emergency page (or the API's 503 JSON), never a bare 500.
+    "procedures.outage.DatabaseOutageMiddleware",
     # Last, as django-axes asks: it locks out repeated failed admin logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -250,6 +252,11 @@ LOGGING = {
 # Where the knowledge-base fixtures and the team's shared material (vocabulary, vignettes) live.
 KNOWLEDGE_BASE_DIR = Path(os.environ.get("KNOWLEDGE_BASE_DIR", BASE_DIR / "fixtures" / "knowledge_base"))
 SHARED_DIR = Path(os.environ.get("SHARED_DIR", BASE_DIR.parent / "shared"))
+# A copy of the newest published release on local disk, so that a process started while the
+# database is down still answers patients (procedures/selectors.py). Empty = keep none.
+KNOWLEDGE_BASE_FALLBACK_FILE = os.environ.get(
+    "KNOWLEDGE_BASE_FALLBACK_FILE", str(BASE_DIR / "var" / "published-release.json")
+)
 
 # Clinic staff workflow (docs/staff.md).
 # Publishing is refused unless these vignette suites still pass the safety gate on the knowledge

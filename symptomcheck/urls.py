@@ -12,3 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("procedures.urls")),
 ]
+
+# A failure outside any view (the session saved after the response, a middleware) still shows the
+# emergency number and the clinic's phone, rendered without the database.
+handler500 = "procedures.outage.server_error"

@@ -1,0 +1,101 @@
+"""With the database down, patients still get answers and the emergency number, never a bare 500.
+
+The outage is made with Django's own query hook (`connection.execute_wrapper`): every query the
+app sends fails as PostgreSQL's would when the server is gone (OperationalError).
+"""
+
+import json
+from contextlib import contextmanager
+
+import pytest
+from django.db import OperationalError, connection
+
+from procedures import selectors
+
+BODY = {"procedure": "dermal-filler", "days_since_treatment": 0, "symptoms": ["skin-blanching", "severe-pain"]}
+
+
+@contextmanager
+def database_down():
+    def refuse(execute, sql, params, many, context):
+        raise OperationalError("could not connect to server: Connection refused")
+
+    with connection.execute_wrapper(refuse):
+        yield
+
+
+def ask(client):
+    return client.post("/api/v1/assessments", json.dumps(BODY), content_type="application/json")
+
+
+@pytest.fixture
+def fallback_file(settings, tmp_path):
+    settings.KNOWLEDGE_BASE_FALLBACK_FILE = str(tmp_path / "release.json")
+    return tmp_path / "release.json"
+
+
+@pytest.mark.django_db
+def test_the_api_keeps_answering_from_the_release_in_memory(client, fallback_file, caplog):
+    assert ask(client).status_code == 200  # warms this process's snapshot
+    with database_down():
+        response = ask(client)
+    assert response.status_code == 200
+    assert response.json()["urgency"] == "emergency"
+    assert "answering from release" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_process_started_during_the_outage_answers_from_the_copy_on_disk(client, fallback_file):
+    assert ask(client).status_code == 200
+    assert fallback_file.is_file()
+    selectors.forget_cached_knowledge_base()  # as a new worker would start
+    with database_down():
+        response = ask(client)
+    assert response.status_code == 200
+    assert response.json()["urgency"] == "emergency"
+
+
+@pytest.mark.django_db
+def test_with_no_release_anywhere_the_api_answers_503_json(client, fallback_file):
+    with database_down():
+        response = ask(client)
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert "service" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_the_emergency_screen_renders_during_the_outage(client, fallback_file, settings):
+    settings.EMERGENCY_NUMBER = "112"
+    ask(client)
+    with database_down():
+        response = client.get("/check/")
+    assert response.status_code == 200
+    assert 'href="tel:112"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_page_that_needs_the_database_answers_the_emergency_page_not_a_bare_500(client, fallback_file, settings):
+    settings.EMERGENCY_NUMBER = "112"
+    settings.CLINIC_PHONE = "+1 555 0100"
+    client.post("/check/", {"none_of_these": "on"})  # a session in the database
+    client.raise_request_exception = False
+    with database_down():
+        response = client.get("/check/treatment/")
+    assert response.status_code in (500, 503)
+    page = response.content.decode()
+    assert 'href="tel:112"' in page and "+1 555 0100" in page
+    assert "Server Error" not in page
+
+
+@pytest.mark.django_db
+def test_a_failure_after_the_view_still_shows_the_emergency_number(client, fallback_file, settings):
+    """The session is saved after the view has answered: its failure reaches handler500."""
+    settings.DEBUG = False
+    settings.EMERGENCY_NUMBER = "112"
+    ask(client)
+    client.raise_request_exception = False
+    with database_down():
+        response = client.post("/check/", {"red_flags": ["difficulty-breathing"]})
+    assert response.status_code == 500
+    assert 'href="tel:112"' in response.content.decode()
