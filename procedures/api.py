@@ -54,6 +54,8 @@ def assessment_json(result: ShownAssessment) -> dict:
         ],
         "red_flags": list(result.red_flags),
         "raised_by": list(result.raised_by),
+        "route": result.route,
+        "route_fallback": result.route_fallback,
         "knowledge_base_version": result.knowledge_base_version,
         "engine_version": result.engine_version,
     }

@@ -565,6 +565,8 @@ RULE = Table(
         Field("min_day", default=None),
         Field("max_day", default=None),
         Field("trend", default="", or_default=True),
+        Field("route", default="", or_default=True),
+        Text("route_fallback", optional=True, default=""),
     ),
 )
 COMPLICATION = Table(
@@ -628,6 +630,8 @@ LINK = Table(
         Field("evidence_grade"),
         Field("urgency"),
         Text("note", optional=True, default=""),
+        Field("emergency_route", default="", or_default=True),
+        Text("emergency_route_fallback", optional=True, default=""),
     ),
 )
 PROCEDURE = Table(

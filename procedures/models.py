@@ -36,6 +36,7 @@ LEVEL_CHOICES = _choices(scales.URGENCY_LEVELS)
 TREND_CHOICES = _choices(scales.TRENDS_SPEC)
 EVIDENCE_GRADE_CHOICES = _choices(scales.EVIDENCE_GRADES)
 FREQUENCY_BAND_CHOICES = _choices(scales.FREQUENCY_BANDS)
+ROUTE_CHOICES = _choices(scales.ROUTES)
 
 
 class ContentStatus(models.TextChoices):
@@ -236,6 +237,18 @@ class ProcedureComplication(ReviewedContent):
     evidence_grade = models.CharField(max_length=1, choices=EVIDENCE_GRADE_CHOICES)
     urgency = models.CharField(max_length=16, choices=LEVEL_CHOICES)
     note = models.TextField(blank=True)
+    emergency_route = models.CharField(
+        max_length=24,
+        choices=ROUTE_CHOICES,
+        blank=True,
+        help_text=_(
+            "Where to go first when this complication makes it an emergency after this procedure "
+            "(empty = emergency services). A blocked vessel after HA filler: the treating clinic, now."
+        ),
+    )
+    emergency_route_fallback = models.TextField(
+        blank=True, help_text=_("What to do if that place cannot be reached in time (empty = the route's own words).")
+    )
     translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords()
@@ -314,6 +327,13 @@ class CombinationRule(ReviewedContent):
         choices=TREND_CHOICES,
         help_text=_("Only when the patient says the symptoms are… (empty = whatever the trend)."),
     )
+    route = models.CharField(
+        max_length=24,
+        choices=ROUTE_CHOICES,
+        blank=True,
+        help_text=_("Where to go first when this rule sets the level (empty = its complication's or the level's)."),
+    )
+    route_fallback = models.TextField(blank=True, help_text=_("What to do if that place cannot be reached in time."))
     translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords(m2m_fields=[procedures, except_procedures, areas])

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from .triage import Assessment
 from .triage.messages import Listing, Lower, Message, Param, Text
-from .triage.scales import level
+from .triage.scales import ROUTE_BY_VALUE, level
 
 LOCALE_FACTS = ("emergency_number", "clinic_name", "clinic_phone")
 _FACT = re.compile(r"\{(" + "|".join(LOCALE_FACTS) + r")\}")
@@ -139,6 +139,9 @@ class ShownAssessment:
     engine_version: str
     language: str
     raised_by: tuple[str, ...] = ()
+    route: str = ""
+    route_label: str = ""
+    route_fallback: str = ""
 
 
 def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
@@ -181,4 +184,7 @@ def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
         engine_version=assessment.engine_version,
         language=language,
         raised_by=assessment.raised_by,
+        route=assessment.route,
+        route_label=say(Message(ROUTE_BY_VALUE[assessment.route].label), language) if assessment.route else "",
+        route_fallback=say(assessment.route_fallback, language),
     )

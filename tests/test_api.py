@@ -32,6 +32,8 @@ def test_assessment_has_the_contract_shape(client):
         "expected_effects",
         "red_flags",
         "raised_by",  # contract 1.1
+        "route",
+        "route_fallback",
         "knowledge_base_version",
         "engine_version",
     }

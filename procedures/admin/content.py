@@ -140,6 +140,7 @@ class ProcedureLinkInline(TranslationsInlineMixin, ReviewedInlineMixin, admin.Ta
         "frequency_band",
         "evidence_grade",
         "urgency",
+        "emergency_route",
         "frequency",
         "status",
     )
@@ -236,6 +237,7 @@ class ProcedureComplicationAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     fieldsets = (
         (None, {"fields": ("procedure", "complication", ("onset_min_days", "onset_max_days"), "urgency")}),
         (_("How often and how sure"), {"fields": ("frequency", "frequency_band", "evidence_grade", "note")}),
+        (_("Where to go first in an emergency"), {"fields": ("emergency_route", "emergency_route_fallback")}),
         ReviewedContentAdmin.review_fieldset,
     )
 
@@ -398,6 +400,10 @@ class CombinationRuleAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
         (
             _("Where it applies"),
             {"fields": ("procedures", "except_procedures", "areas", ("min_day", "max_day"), "trend")},
+        ),
+        (
+            _("Where to go first"),
+            {"fields": ("route", "route_fallback")},
         ),
         ReviewedContentAdmin.review_fieldset,
     )

@@ -48,6 +48,10 @@ result; `assess` only chains them. How a level is reached, in order:
    only inside its complication's window). No symptoms and nothing overdue means self-care.
    `already_seen` never changes the level: at "soon" the advice becomes "keep to the plan your
    clinician gave you".
+7. **Route** (`choose_route`): where to go first, beside how fast: the level's own place, unless
+   all the evidence that set the level names another place as knowledge-base data (a link's
+   `emergency_route`, a rule's `route`: a blocked vessel after HA filler goes to the treating
+   clinic, which holds the antidote, brief 8.1), with its fallback.
 
 An expected effect explains only symptoms that began by its `onset_by_day`: a symptom that
 starts after a symptom-free interval is not the treatment's immediate after-effect (brief 8.3).
@@ -56,14 +60,27 @@ starts after a symptom-free interval is not the treatment's immediate after-effe
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .knowledge import Complication, ExpectedEffect, KnowledgeBase, Link, Procedure, RiskEffect, WarningSign, Window
+from .knowledge import (
+    Complication,
+    ExpectedEffect,
+    KnowledgeBase,
+    Link,
+    Procedure,
+    RiskEffect,
+    Rule,
+    WarningSign,
+    Window,
+)
 from .messages import Listing, Lower, Message, Text, _
 from .scales import (
+    DEFAULT_ROUTE,
+    EMERGENCY,
     FREQUENCY_RANK,
     LEVEL_RANK,
     LOWEST_LEVEL,
+    ROUTE_BY_VALUE,
     SOON,
     TRENDS,
     URGENT,
@@ -173,7 +190,7 @@ class Reason:
 class Assessment:
     urgency: str
     urgency_label: Message
-    guidance: Message
+    guidance: Message | Text
     complications: tuple[ComplicationFinding, ...]
     expected_effects: tuple[EffectFinding, ...]
     overdue_effects: tuple[EffectFinding, ...]
@@ -183,6 +200,8 @@ class Assessment:
     knowledge_base_version: str
     engine_version: str = ENGINE_VERSION
     raised_by: tuple[str, ...] = ()  # risk factors that raised the level (contract 1.1)
+    route: str = ""  # where to go first (contract 1.1)
+    route_fallback: Message | Text = field(default_factory=lambda: Message(""))
 
 
 # --- Partial results ----------------------------------------------------------------------------
@@ -199,6 +218,8 @@ class Evidence:
     out_of_window: bool = False
     rule_explanation: Text | None = None
     raised_by: str | None = None  # the risk factor behind this level, if one
+    route: str | None = None  # where to go first when this evidence sets the level (None = the level's)
+    route_fallback: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -249,7 +270,12 @@ def fire_rules(case: Case) -> Finding:
             continue
         forced = higher(forced, rule.urgency)
         accounted |= matched
-        evidence.append(Evidence(rule.complication, matched, RULE_SCORE, rule.urgency, False, rule.explanation))
+        route, fallback = _rule_route(rule, case.procedure.links[rule.complication])
+        evidence.append(
+            Evidence(
+                rule.complication, matched, RULE_SCORE, rule.urgency, False, rule.explanation, None, route, fallback
+            )
+        )
         reasons.append(Reason(rule.urgency, rule.explanation, tuple(sorted(matched))))
         if at_least(rule.urgency, URGENT.value):
             red_flags |= matched
@@ -289,6 +315,19 @@ def read_expected_effects(case: Case) -> EffectsRead:
     accounted = frozenset(explained).union(*still_overdue.values())
     finding = Finding(tuple(evidence), forced, accounted, frozenset(), tuple(reasons))
     return EffectsRead(finding, frozenset(explained), still_overdue)
+
+
+def _emergency_route(link: Link, forced: str) -> tuple[str | None, Text | None]:
+    """The link's own first place when this complication makes it an emergency (brief 8.1)."""
+    if forced != EMERGENCY.value or link.emergency_route is None:
+        return None, None
+    return link.emergency_route, link.emergency_route_fallback or None
+
+
+def _rule_route(rule: Rule, link: Link) -> tuple[str | None, Text | None]:
+    if rule.route is not None:
+        return rule.route, rule.route_fallback or None
+    return _emergency_route(link, rule.urgency)
 
 
 def judge_warning_sign(sign: WarningSign, complication: Complication, in_window: bool, explained: bool) -> SignVerdict:
@@ -333,8 +372,17 @@ def weigh_warning_signs(case: Case, explained: frozenset[str]) -> Finding:
             if verdict.accounts:
                 accounted.add(sign.symptom)
             sign_level = verdict.forced or LOWEST_LEVEL
+            route, fallback = _emergency_route(link, sign_level)
             evidence.append(
-                Evidence(slug, frozenset({sign.symptom}), verdict.weight, sign_level, verdict.out_of_window)
+                Evidence(
+                    slug,
+                    frozenset({sign.symptom}),
+                    verdict.weight,
+                    sign_level,
+                    verdict.out_of_window,
+                    route=route,
+                    route_fallback=fallback,
+                )
             )
             if verdict.forced is None or verdict.forced == LOWEST_LEVEL:
                 continue
@@ -547,9 +595,31 @@ def _raised_by(findings: tuple[Finding, ...], decided: str) -> tuple[str, ...]:
     return tuple(sorted({e.raised_by for e in risk if e.level == decided and e.raised_by}))
 
 
-def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, ...]) -> Message:
+def choose_route(findings: Iterable[Finding], decided: str, unexplained: tuple[str, ...]) -> tuple[str, Message | Text]:
+    """Where to go first (contract 1.1 `route`) and what to do if it cannot be reached in time.
+
+    The level's own place (DEFAULT_ROUTE), unless every piece of evidence that set the level names
+    the same other place as knowledge-base data: a blocked vessel after HA filler goes to the
+    treating clinic first, but with vision loss or anaphylaxis beside it, to emergency services.
+    """
+    default = DEFAULT_ROUTE[decided]
+    setting = [e for finding in findings for e in finding.evidence if e.level == decided]
+    plain = decided == LOWEST_LEVEL or not setting or any(e.route is None for e in setting)
+    plain |= decided == SOON.value and bool(unexplained)
+    named = {e.route for e in setting if e.route is not None}
+    if plain or len(named) != 1:
+        return default, Message(ROUTE_BY_VALUE[default].fallback)
+    (route,) = named
+    fallback = next((e.route_fallback for e in setting if e.route_fallback), None)
+    return route, fallback or Message(ROUTE_BY_VALUE[route].fallback)
+
+
+def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, ...], route: str) -> Message | Text:
     """What to do now. The likeliest complication's own advice is added only when it was written
-    for this level: a clinic-today instruction must never sit under an emergency banner."""
+    for this level: a clinic-today instruction must never sit under an emergency banner. When the
+    knowledge base sends the patient somewhere other than the level's usual place (the treating
+    clinic first, for a blocked vessel after HA filler), that complication's own advice says it
+    alone, so the level's "call the emergency number" line does not contradict it."""
     spec = level(decided)
     if case.already_seen and decided == SOON.value:
         # Contract 1.1: a clinician has assessed this and the patient follows their plan.
@@ -561,6 +631,8 @@ def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, 
         )
     top = next((f for f in findings if f.urgency == decided and decided != LOWEST_LEVEL), None)
     if top is not None and top.what_to_do and case.kb.complications[top.slug].default_urgency == decided:
+        if route != DEFAULT_ROUTE[decided]:
+            return top.what_to_do
         return Message.of(_("{lead} {advice}"), lead=Message(spec.lead), advice=top.what_to_do)
     return Message(spec.guidance)
 
@@ -654,11 +726,12 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
     phases = (rules, effects.finding, signs, risks)
     findings = rank_complications(case, (e for phase in phases for e in phase.evidence), effects.explained)
     decision = decide_level(case, phases, effects.explained)
+    route, route_fallback = choose_route(phases, decision.level, decision.unexplained)
     described = describe_effects(case, effects.overdue)
     return Assessment(
         urgency=decision.level,
         urgency_label=Message(level(decision.level).title),
-        guidance=guidance_for(case, decision.level, findings),
+        guidance=guidance_for(case, decision.level, findings, route),
         complications=findings,
         expected_effects=tuple(e for e in described if e.still_normal),
         overdue_effects=tuple(e for e in described if not e.still_normal),
@@ -667,6 +740,8 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
         reasons=decision.reasons,
         knowledge_base_version=kb.version,
         raised_by=decision.raised_by,
+        route=route,
+        route_fallback=route_fallback,
     )
 
 

@@ -138,6 +138,8 @@ class Rule:
     min_day: int | None = None
     max_day: int | None = None
     trend: str | None = None
+    route: str | None = None  # where to go first when the rule fires (None = its complication's or the level's)
+    route_fallback: Text = EMPTY_TEXT
 
     def applies(self, procedure: str, day: int, areas: frozenset[str] | None, trend: str | None = None) -> bool:
         """Whether the rule is in scope. `areas` is the treated area with every area it lies within
@@ -197,6 +199,10 @@ class Link:
     urgency: str
     note: Text
     explicit: bool = True
+    # Where to go first when this complication makes it an emergency after this procedure
+    # (a blocked vessel after HA filler: the treating clinic, which holds the antidote; brief 8.1).
+    emergency_route: str | None = None
+    emergency_route_fallback: Text = EMPTY_TEXT
 
 
 @dataclass(frozen=True)
@@ -363,6 +369,8 @@ class _RowReader:
             min_day=row.get("min_day"),
             max_day=row.get("max_day"),
             trend=row.get("trend") or None,
+            route=row.get("route") or None,
+            route_fallback=self.text(row, "route_fallback"),
         )
 
     def complication(self, row: Mapping[str, Any]) -> Complication:
@@ -398,6 +406,8 @@ class _RowReader:
             evidence_grade=row.get("evidence_grade", ""),
             urgency=row["urgency"],
             note=self.text(row, "note"),
+            emergency_route=row.get("emergency_route") or None,
+            emergency_route_fallback=self.text(row, "emergency_route_fallback"),
         )
 
     def expected_effect(self, row: Mapping[str, Any]) -> ExpectedEffect:

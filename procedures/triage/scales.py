@@ -166,20 +166,55 @@ def one_level_up(value: str, steps: int = 1) -> str:
 
 @dataclass(frozen=True)
 class Route:
-    """Where the patient should go first, beside how fast (contract 1.1 `route`)."""
+    """Where the patient should go first, beside how fast (contract 1.1 `route`), and what to do
+    when that place cannot be reached in time (`fallback`, the default of `route_fallback`;
+    knowledge-base links and rules may say it more precisely)."""
 
     value: str
     label: str
+    fallback: str
 
 
-ROUTES: tuple[Route, ...] = (
-    Route("emergency_services", _("Emergency services")),
-    Route("treating_clinic_now", _("The clinic that treated you, now")),
-    Route("clinic_today", _("The clinic that treated you, today")),
-    Route("clinic_within_days", _("The clinic that treated you, within days")),
-    Route("self_care", _("Care at home")),
+EMERGENCY_SERVICES = Route(
+    "emergency_services",
+    _("Emergency services"),
+    _("If you cannot get through, go straight to the nearest emergency department. Do not drive yourself."),
 )
+TREATING_CLINIC_NOW = Route(
+    "treating_clinic_now",
+    _("The clinic that treated you, now"),
+    _(
+        "If {clinic_name} does not answer at once, go to the nearest emergency department or call "
+        "{emergency_number}, and show the name of the product you were given."
+    ),
+)
+CLINIC_TODAY = Route(
+    "clinic_today",
+    _("The clinic that treated you, today"),
+    _("If the clinic is closed or you cannot reach it today, go to an urgent care centre or see a doctor today."),
+)
+CLINIC_WITHIN_DAYS = Route(
+    "clinic_within_days",
+    _("The clinic that treated you, within days"),
+    _("If you cannot reach the clinic within 2–3 days, see your own doctor."),
+)
+SELF_CARE_ROUTE = Route(
+    "self_care",
+    _("Care at home"),
+    _("If anything gets worse or you are worried, call the clinic or use this checker again."),
+)
+ROUTES: tuple[Route, ...] = (EMERGENCY_SERVICES, TREATING_CLINIC_NOW, CLINIC_TODAY, CLINIC_WITHIN_DAYS, SELF_CARE_ROUTE)
 ROUTE_VALUES: tuple[str, ...] = tuple(route.value for route in ROUTES)
+ROUTE_BY_VALUE: Mapping[str, Route] = MappingProxyType({route.value: route for route in ROUTES})
+# Where each level sends the patient unless the knowledge base says otherwise (brief 8.1).
+DEFAULT_ROUTE: Mapping[str, str] = MappingProxyType(
+    {
+        "emergency": EMERGENCY_SERVICES.value,
+        "urgent": CLINIC_TODAY.value,
+        "soon": CLINIC_WITHIN_DAYS.value,
+        "self_care": SELF_CARE_ROUTE.value,
+    }
+)
 
 
 @dataclass(frozen=True)
