@@ -21,8 +21,8 @@ from .triage import Answers, KnowledgeBase, assess
 from .triage.scales import SOON, URGENT, at_least
 from .wording import say
 
-MAX_TREATMENT_RED_FLAGS = 8
-MAX_COMMON = 12
+MAX_TREATMENT_RED_FLAGS = 10
+MAX_COMMON = 10
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,30 @@ def treatment_red_flags(kb: KnowledgeBase, procedure_slug: str) -> tuple[str, ..
     return tuple(s for s in order if s in kb.symptoms)[:MAX_TREATMENT_RED_FLAGS]
 
 
+def _serious_signs(kb: KnowledgeBase, procedure_slug: str) -> set[str]:
+    """Symptoms that are an urgent or emergency sign of a complication of this treatment."""
+    procedure = kb.procedures[procedure_slug]
+    serious: set[str] = set(kb.emergency_screen_symptoms)
+    for slug in procedure.links:
+        comp = kb.complications.get(slug)
+        if comp is not None:
+            serious |= {
+                sign.symptom
+                for sign in comp.warning_signs
+                if at_least(sign.urgency, URGENT.value) and procedure_slug not in sign.except_procedures
+            }
+    return serious
+
+
 def common_symptoms(kb: KnowledgeBase, procedure_slug: str, exclude: set[str]) -> tuple[str, ...]:
     """What patients most often notice after this treatment: its expected effects' symptoms, then
-    the other symptoms its complications name."""
+    the milder symptoms its complications name. A serious sign is never listed as "common": it is
+    asked among the red flags, or waits under "More symptoms"."""
     procedure = kb.procedures[procedure_slug]
     expected = [s for effect in procedure.expected_effects for s in sorted(effect.symptoms)]
     ordered = list(dict.fromkeys(expected))
-    ordered += sorted(relevant_symptoms(kb, procedure_slug) - set(ordered), key=lambda s: kb.symptoms[s].position)
+    milder = relevant_symptoms(kb, procedure_slug) - set(ordered) - _serious_signs(kb, procedure_slug)
+    ordered += sorted(milder, key=lambda s: kb.symptoms[s].position)
     return tuple(s for s in ordered if s in kb.symptoms and s not in exclude)[:MAX_COMMON]
 
 

@@ -165,3 +165,19 @@ def test_already_seen_never_lowers_urgent_and_turns_soon_into_following_the_plan
     result = assess(kb, numb)
     assert result.urgency == "soon"
     assert "already seen" in result.guidance.msgid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("procedure", ["trusculpt-id", "dermal-filler", "laser-resurfacing", "cryolipolysis"])
+def test_no_serious_sign_is_listed_as_common(kb, procedure):
+    """A white, leathery patch is never shown as "common after this treatment"."""
+    sections = symptom_sections(kb, procedure, "en", set())
+    for choice in sections.common:
+        signs = [
+            sign.urgency
+            for slug in kb.procedures[procedure].links
+            for sign in kb.complications[slug].warning_signs
+            if sign.symptom == choice.slug and procedure not in sign.except_procedures
+        ]
+        expected = any(choice.slug in e.symptoms for e in kb.procedures[procedure].expected_effects)
+        assert expected or not {"urgent", "emergency"} & set(signs), choice.slug
