@@ -46,7 +46,7 @@ lint: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
 audit: load
-	$(DEV_ENV) $(BIN)/python manage.py audit_vignettes tests/vignettes/*.json $(wildcard ../shared/vignettes/public.json)
+	$(DEV_ENV) $(BIN)/python manage.py audit_vignettes tests/vignettes/*.json tests/vignettes/holdout/*.json $(wildcard ../shared/vignettes/public.json)
 
 benchmark: load
 	$(DEV_ENV) $(BIN)/python benchmarks/bench.py
