@@ -11,11 +11,11 @@ could gain nothing. Every other view keeps Django's CSRF protection.
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
 
 from .languages import content_languages, source_language
 from .selectors import published_knowledge_base
@@ -101,6 +101,24 @@ def assessments(request: HttpRequest) -> JsonResponse:
     return JsonResponse(assessment_json(say_assessment(assess(kb, answers), API_LANGUAGE)))
 
 
+def read_only_json(view):
+    """A GET-only list endpoint: any other method answers 405 in the contract's JSON error shape.
+
+    CSRF does not apply: the endpoint reads published content and changes nothing, whatever the
+    method, so a forged request gains nothing (and a POST gets JSON, not Django's HTML 403)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _errors(405, {"method": ["Use GET."]})
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _named(key: str, text: Text) -> dict[str, str]:
     """`key` in English, with the flat `<key>_<code>` of API_LIST_LANGUAGE_KEYS that integrations
     read ("" when not translated): the list endpoints' shape, whatever languages are configured."""
@@ -118,7 +136,7 @@ def _translations(**texts: Text) -> dict[str, dict[str, str]]:
     }
 
 
-@require_GET
+@read_only_json
 def procedure_list(request: HttpRequest) -> JsonResponse:
     kb = published_knowledge_base()
     return JsonResponse(
@@ -138,7 +156,7 @@ def procedure_list(request: HttpRequest) -> JsonResponse:
     )
 
 
-@require_GET
+@read_only_json
 def symptom_list(request: HttpRequest) -> JsonResponse:
     kb = published_knowledge_base()
     return JsonResponse(

@@ -114,6 +114,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "symptomcheck.urls"
+# Under /api/, a refused CSRF check answers JSON like every other API error.
+CSRF_FAILURE_VIEW = "procedures.error_pages.csrf_failure"
 
 TEMPLATES = [
     {

@@ -16,3 +16,4 @@ urlpatterns = [
 # A failure outside any view (the session saved after the response, a middleware) still shows the
 # emergency number and the clinic's phone, rendered without the database.
 handler500 = "procedures.outage.server_error"
+handler404 = "procedures.error_pages.page_not_found"

@@ -200,3 +200,31 @@ def test_symptom_list_has_every_vocabulary_symptom(client):
     from procedures.models import Symptom
 
     assert len(slugs) == Symptom.objects.count() >= 77
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/procedures", "/api/v1/symptoms"])
+def test_a_post_to_a_list_endpoint_answers_405_json_not_an_html_403(path):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(path, "{}", content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+    assert response["Allow"] == "GET, HEAD"
+    assert response.json()["errors"]["method"]
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_path_answers_404_json(client, settings):
+    settings.DEBUG = False
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json()["errors"]["path"]
+
+
+def test_a_refused_csrf_check_under_the_api_answers_json(rf):
+    from procedures.error_pages import csrf_failure
+
+    response = csrf_failure(rf.post("/api/v1/anything"), reason="CSRF cookie not set.")
+    assert response.status_code == 403
+    assert json.loads(response.content)["errors"]["csrf"]
