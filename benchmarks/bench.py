@@ -6,7 +6,9 @@
 Uses the configured database (run `make load` first), Django's test client (no network, so the
 numbers are the app's own cost: routing, validation, the freshness query, the engine, JSON or
 template rendering) and the project's vignette suite as varied inputs. Prints median and 95th
-percentile in milliseconds and the queries each request made. Not a test: nothing is asserted.
+percentile in milliseconds, the queries each request made, and each median as a ratio to a bare
+Django JSON view measured in the same run on the same middleware (benchmarks/bench_urls.py), so
+numbers from different machines compare. Not a test: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+
+settings.ROOT_URLCONF = "benchmarks.bench_urls"
+
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -40,12 +46,25 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
 
 
+BARE: list[float] = []  # the bare view's median, once measured
+
+
 def report(name: str, timings: list[float], queries: list[int]) -> None:
     ms = [t * 1000 for t in timings]
+    median = statistics.median(ms)
+    ratio = f"  ×{median / BARE[0]:6.2f} bare view" if BARE else ""
     print(
-        f"{name:<28} n={len(ms):>5}  median {statistics.median(ms):7.3f} ms  p95 {percentile(ms, 95):7.3f} ms  "
-        f"queries/request {min(queries)}–{max(queries)}"
+        f"{name:<28} n={len(ms):>5}  median {median:7.3f} ms  p95 {percentile(ms, 95):7.3f} ms  "
+        f"queries/request {min(queries)}–{max(queries)}{ratio}"
     )
+
+
+def timed(client, method: str, path: str, **kwargs) -> tuple[float, int, object]:
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = getattr(client, method)(path, **kwargs)
+        elapsed = time.perf_counter() - start
+    return elapsed, len(captured), response
 
 
 def main() -> None:
@@ -59,6 +78,12 @@ def main() -> None:
         sys.exit("No published knowledge base: run `make load` first.")
     client = Client(HTTP_HOST="127.0.0.1")
     print(f"knowledge base {kb.version}; {len(inputs)} distinct inputs; {args.n} requests each")
+
+    # The yardstick: a bare Django JSON view on the same middleware.
+    client.get("/bench/bare")
+    samples = [timed(client, "get", "/bench/bare") for _ in range(args.n)]
+    report("bare JSON view", [s[0] for s in samples], [s[1] for s in samples])
+    BARE.append(statistics.median(s[0] * 1000 for s in samples))
 
     # Engine alone, pure Python.
     answers = [
@@ -85,29 +110,35 @@ def main() -> None:
         queries.append(len(captured))
     report("POST /api/v1/assessments", timings, queries)
 
-    # Result page: answer the questionnaire once, then load the result repeatedly.
+    # The questionnaire's symptoms step (it decides which follow-up questions matter), then the
+    # result page.
     client.post("/check/", {"none_of_these": "on"})
-    timings, queries = [], []
+    page_timings, page_queries, post_timings, post_queries, timings, queries = [], [], [], [], [], []
     for n in range(args.n):
         i = inputs[n % len(inputs)]
         client.post(
             "/check/treatment/",
             {"procedure": i["procedure"], "days_ago": i["days_since_treatment"], "area": i.get("area") or ""},
         )
-        client.post(
-            "/check/symptoms/",
-            {
-                "symptoms": i["symptoms"] or [],
-                "trend": i.get("trend") or "",
-                "nothing_to_report": "" if i["symptoms"] else "on",
-            },
-        )
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get("/check/result/")
-            timings.append(time.perf_counter() - start)
+        elapsed, count, response = timed(client, "get", "/check/symptoms/")
         assert response.status_code == 200, response.status_code
-        queries.append(len(captured))
+        page_timings.append(elapsed)
+        page_queries.append(count)
+        data = {
+            "symptoms": i["symptoms"] or [],
+            "trend": i.get("trend") or "",
+            "nothing_to_report": "" if i["symptoms"] else "on",
+        }
+        elapsed, count, response = timed(client, "post", "/check/symptoms/", data=data)
+        assert response.status_code == 302, response.status_code
+        post_timings.append(elapsed)
+        post_queries.append(count)
+        elapsed, count, response = timed(client, "get", "/check/result/")
+        assert response.status_code == 200, response.status_code
+        timings.append(elapsed)
+        queries.append(count)
+    report("GET /check/symptoms/", page_timings, page_queries)
+    report("POST /check/symptoms/", post_timings, post_queries)
     report("GET /check/result/", timings, queries)
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .contact import CONSENT_TEXT_VERSION, ContactForm
-from .presentation import level_view
 from .questionnaire import (
     contact_sent_reference,
     keep_pending_contact,
@@ -27,6 +26,7 @@ from .questionnaire import (
 from .selectors import published_knowledge_base
 from .services import create_contact_request
 from .triage import KnowledgeBase, assess
+from .triage.scales import level
 from .wording import ShownAssessment, say_assessment
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def contact_request(request: HttpRequest) -> HttpResponse:
         )
     except Exception:  # whatever failed, the patient must learn that the clinic was not told
         logger.exception("Could not save a %s contact request", assessment.urgency)
-        return render(request, "procedures/contact_failed.html", {"level": level_view(assessment.urgency)}, status=503)
+        return render(request, "procedures/contact_failed.html", {"level": level(assessment.urgency)}, status=503)
     remember_contact_sent(request.session, contact.pk)
     return redirect("procedures:contact-sent")
 

@@ -15,9 +15,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .presentation import SymptomChoice, SymptomGroupView, relevant_symptoms, symptom_groups
 from .triage import Answers, KnowledgeBase, assess
+from .triage.knowledge import RiskFactor
 from .triage.scales import SOON, URGENT, at_least
 from .wording import say
 
@@ -39,39 +41,31 @@ class SymptomSections:
         return any(choice.checked for group in self.more for choice in group.choices)
 
 
-def treatment_red_flags(kb: KnowledgeBase, procedure_slug: str) -> tuple[str, ...]:
-    """This treatment's own urgent and emergency signs, emergencies first, that the first screen
-    (red flags after any treatment) did not already ask."""
+def _urgent_signs(kb: KnowledgeBase, procedure_slug: str, *, explicit_only: bool) -> dict[str, int]:
+    """The symptoms that are an urgent or emergency sign of a complication of this treatment, each
+    with 0 when it is an emergency sign and 1 when only urgent (cross-cutting complications are
+    left out with `explicit_only`)."""
     procedure = kb.procedures[procedure_slug]
-    asked = set(kb.emergency_screen_symptoms)
     found: dict[str, int] = {}
     for slug, link in procedure.links.items():
         comp = kb.complications.get(slug)
-        if comp is None or not link.explicit:
+        if comp is None or (explicit_only and not link.explicit):
             continue
         for sign in comp.warning_signs:
             if procedure_slug in sign.except_procedures or not at_least(sign.urgency, URGENT.value):
                 continue
-            if sign.symptom not in asked:
-                rank = 0 if sign.urgency != URGENT.value else 1
-                found[sign.symptom] = min(found.get(sign.symptom, rank), rank)
-    order = sorted(found, key=lambda s: (found[s], kb.symptoms[s].position, s) if s in kb.symptoms else (9, 0, s))
-    return tuple(s for s in order if s in kb.symptoms)[:MAX_TREATMENT_RED_FLAGS]
+            rank = 0 if sign.urgency != URGENT.value else 1
+            found[sign.symptom] = min(found.get(sign.symptom, rank), rank)
+    return found
 
 
-def _serious_signs(kb: KnowledgeBase, procedure_slug: str) -> set[str]:
-    """Symptoms that are an urgent or emergency sign of a complication of this treatment."""
-    procedure = kb.procedures[procedure_slug]
-    serious: set[str] = set(kb.emergency_screen_symptoms)
-    for slug in procedure.links:
-        comp = kb.complications.get(slug)
-        if comp is not None:
-            serious |= {
-                sign.symptom
-                for sign in comp.warning_signs
-                if at_least(sign.urgency, URGENT.value) and procedure_slug not in sign.except_procedures
-            }
-    return serious
+def treatment_red_flags(kb: KnowledgeBase, procedure_slug: str) -> tuple[str, ...]:
+    """This treatment's own urgent and emergency signs, emergencies first, that the first screen
+    (red flags after any treatment) did not already ask."""
+    asked = set(kb.emergency_screen_symptoms)
+    found = {s: rank for s, rank in _urgent_signs(kb, procedure_slug, explicit_only=True).items() if s not in asked}
+    order = sorted((s for s in found if s in kb.symptoms), key=lambda s: (found[s], kb.symptoms[s].position, s))
+    return tuple(order)[:MAX_TREATMENT_RED_FLAGS]
 
 
 def common_symptoms(kb: KnowledgeBase, procedure_slug: str, exclude: set[str]) -> tuple[str, ...]:
@@ -81,14 +75,22 @@ def common_symptoms(kb: KnowledgeBase, procedure_slug: str, exclude: set[str]) -
     procedure = kb.procedures[procedure_slug]
     expected = [s for effect in procedure.expected_effects for s in sorted(effect.symptoms)]
     ordered = list(dict.fromkeys(expected))
-    milder = relevant_symptoms(kb, procedure_slug) - set(ordered) - _serious_signs(kb, procedure_slug)
+    serious = set(kb.emergency_screen_symptoms) | set(_urgent_signs(kb, procedure_slug, explicit_only=False))
+    milder = relevant_symptoms(kb, procedure_slug) - set(ordered) - serious
     ordered += sorted(milder, key=lambda s: kb.symptoms[s].position)
     return tuple(s for s in ordered if s in kb.symptoms and s not in exclude)[:MAX_COMMON]
 
 
-def symptom_sections(kb: KnowledgeBase, procedure_slug: str, language: str, selected: set[str]) -> SymptomSections:
+@lru_cache(maxsize=256)
+def _shown_first(kb: KnowledgeBase, procedure_slug: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The treatment's red flags and common symptoms, worked out once per snapshot and treatment
+    (a snapshot is immutable, and a new release is a new snapshot)."""
     red_flags = treatment_red_flags(kb, procedure_slug)
-    common = common_symptoms(kb, procedure_slug, set(red_flags))
+    return red_flags, common_symptoms(kb, procedure_slug, set(red_flags))
+
+
+def symptom_sections(kb: KnowledgeBase, procedure_slug: str, language: str, selected: set[str]) -> SymptomSections:
+    red_flags, common = _shown_first(kb, procedure_slug)
     shown = set(red_flags) | set(common)
 
     def choices(slugs: tuple[str, ...]) -> tuple[SymptomChoice, ...]:
@@ -116,6 +118,12 @@ class FollowUps:
         return self.ask_onset or bool(self.risk_factors) or self.ask_already_seen
 
 
+def _can_change_level(factor: RiskFactor, procedure: str) -> bool:
+    """Only an effect that raises or sets a floor, for this treatment, can change a level (one
+    that only makes a complication likelier changes what is listed): the others are not asked."""
+    return any(e.applies_to(procedure) and (e.raise_steps or e.floor) for e in factor.effects)
+
+
 def _level(kb: KnowledgeBase, answers: Answers) -> str:
     return assess(kb, answers).urgency
 
@@ -125,14 +133,26 @@ def follow_ups(kb: KnowledgeBase, answers: Answers) -> FollowUps:
     if not answers.symptoms:
         return FollowUps(False, (), False)
     now = _level(kb, answers)
+    procedure = kb.procedures[answers.procedure]
     # "When did this start?": only when a symptom that began later would be read differently,
-    # i.e. an immediate after-effect would otherwise explain it.
+    # i.e. an immediate after-effect would otherwise explain it (the onset changes nothing else:
+    # unknown onset already reads as today).
     started_today = replace(answers, symptoms_started_day=answers.days_since_treatment)
-    ask_onset = answers.days_since_treatment > 1 and _level(kb, started_today) != now
-    factors = tuple(
+    explainable = any(
+        effect.symptoms & answers.symptoms and effect.began_too_late(answers.days_since_treatment)
+        for effect in procedure.expected_effects
+    )
+    ask_onset = explainable and _level(kb, started_today) != now
+    candidates = [
         slug
-        for slug, _factor in sorted(kb.risk_factors.items(), key=lambda item: (item[1].position, item[0]))
-        if slug not in answers.risk_factors
-        and _level(kb, replace(answers, risk_factors=answers.risk_factors | {slug})) != now
+        for slug, factor in sorted(kb.risk_factors.items(), key=lambda item: (item[1].position, item[0]))
+        if slug not in answers.risk_factors and _can_change_level(factor, procedure.slug)
+    ]
+    # Risk factors only ever raise a level, so when all of them together change nothing, none
+    # does alone: one assessment instead of one per risk factor in the common case.
+    if candidates and _level(kb, replace(answers, risk_factors=answers.risk_factors | set(candidates))) == now:
+        candidates = []
+    factors = tuple(
+        slug for slug in candidates if _level(kb, replace(answers, risk_factors=answers.risk_factors | {slug})) != now
     )
     return FollowUps(ask_onset, factors, ask_already_seen=now == SOON.value)

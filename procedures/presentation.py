@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from .models import SymptomGroup
 from .triage import Answers, KnowledgeBase
 from .triage.knowledge import Procedure
-from .triage.scales import TRENDS_SPEC, UrgencyLevel, level
+from .triage.scales import TRENDS_SPEC, level
 from .wording import ShownAssessment, say
 
 
@@ -146,37 +146,6 @@ def recovery_timeline(procedure: Procedure, day: int, reported: frozenset[str], 
     )
 
 
-@dataclass(frozen=True)
-class LevelView:
-    """What a result at one level shows: the templates ask this, never the level's name."""
-
-    value: str
-    tone: str
-    icon: str
-    same_day: bool
-    calls_emergency_number: bool
-    involves_clinic: bool
-    warns_to_escalate: bool
-    shows_complication_care: bool
-
-    @classmethod
-    def of(cls, spec: UrgencyLevel) -> LevelView:
-        return cls(
-            value=spec.value,
-            tone=spec.tone,
-            icon=spec.icon,
-            same_day=spec.same_day,
-            calls_emergency_number=spec.calls_emergency_number,
-            involves_clinic=spec.involves_clinic,
-            warns_to_escalate=spec.warns_to_escalate,
-            shows_complication_care=spec.shows_complication_care,
-        )
-
-
-def level_view(value: str) -> LevelView:
-    return LevelView.of(level(value))
-
-
 def trend_label(trend: str | None) -> str:
     return next((_(t.label) for t in TRENDS_SPEC if t.value == trend), "")
 
@@ -199,7 +168,7 @@ def result_context(
     ]
     return {
         "assessment": assessment,
-        "level": level_view(assessment.urgency),
+        "level": level(assessment.urgency),  # templates ask the level's spec, never its name
         "procedure_name": say(procedure.name, language),
         "day": answers.days_since_treatment,
         "area_name": say(kb.areas[answers.area].name, language) if answers.area in kb.areas else None,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import EmergencyScreenForm, FollowUpForm, SymptomsForm, TreatmentForm
 from .interview import follow_ups, symptom_sections
-from .presentation import level_view, result_context
+from .presentation import result_context
 from .questionnaire import (
     forget_answers,
     forget_follow_up,
@@ -71,7 +71,7 @@ def emergency_result(request: HttpRequest) -> HttpResponse:
         return redirect("procedures:screen")
     language = patient_language()
     labels = [say(kb.symptoms[s].label, language) for s in flags if s in kb.symptoms]
-    return render(request, "procedures/emergency.html", {"flags": labels, "level": level_view(EMERGENCY.value)})
+    return render(request, "procedures/emergency.html", {"flags": labels, "level": EMERGENCY})
 
 
 @never_cache

@@ -67,15 +67,20 @@ def _say_listing(listing: Listing, language: str) -> str:
     words = [_lower_first(fill_locale_facts(item.get(language))) for item in listing.items]
     if len(words) <= 1:
         return "".join(words)
+    return _gettext_in(language, "{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
+
+
+def _gettext_in(language: str, msgid: str) -> str:
+    """gettext in `language`; without switching when it is already the active one (the request's)."""
+    if translation.get_language() == language:
+        return gettext(msgid)
     with translation.override(language):
-        return gettext("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
+        return gettext(msgid)
 
 
 def _say_message(message: Message, language: str) -> str:
-    with translation.override(language):
-        template = gettext(message.msgid)
     values = {name: _say_param(value, language) for name, value in message.params}
-    return fill_locale_facts(template.format(**{**locale_facts(), **values}))
+    return _gettext_in(language, message.msgid).format(**{**locale_facts(), **values})
 
 
 def say(item: Message | Text | str, language: str) -> str:

@@ -181,3 +181,27 @@ def test_no_serious_sign_is_listed_as_common(kb, procedure):
         ]
         expected = any(choice.slug in e.symptoms for e in kb.procedures[procedure].expected_effects)
         assert expected or not {"urgent", "emergency"} & set(signs), choice.slug
+
+
+@pytest.mark.django_db
+def test_the_one_assessment_shortcut_asks_exactly_the_risk_factors_that_change_the_level(kb):
+    """Risk factors only raise levels: checking them all at once must agree with one by one."""
+    import json
+    from dataclasses import replace
+    from pathlib import Path
+
+    stories = json.loads((Path(__file__).parent / "vignettes" / "suite.json").read_text(encoding="utf-8"))
+    for story in stories:
+        i = story["input"]
+        answers = Answers(
+            i["procedure"], i["days_since_treatment"], frozenset(i["symptoms"]), i.get("trend"), i.get("area")
+        )
+        if not answers.symptoms:
+            continue
+        now = assess(kb, answers).urgency
+        one_by_one = tuple(
+            slug
+            for slug in sorted(kb.risk_factors, key=lambda s: (kb.risk_factors[s].position, s))
+            if assess(kb, replace(answers, risk_factors=frozenset({slug}))).urgency != now
+        )
+        assert follow_ups(kb, answers).risk_factors == one_by_one, story["id"]

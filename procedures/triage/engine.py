@@ -136,16 +136,13 @@ class Case:
     started_day: int | None = None  # when the reported symptoms began, if the patient said
     risk_factors: frozenset[str] = frozenset()
     already_seen: bool = False
+    # The treated area and every area it lies within (None when not said), worked out once.
+    areas: frozenset[str] | None = None
 
     @property
     def onset_day(self) -> int:
         """The day the symptoms began: what onset windows are about (today when not said)."""
         return self.day if self.started_day is None else self.started_day
-
-    @property
-    def areas(self) -> frozenset[str] | None:
-        """The treated area and every area it lies within (None when not said)."""
-        return None if self.area is None else self.kb.area_with_broader(self.area)
 
     def labels(self, symptoms: Iterable[str]) -> Listing:
         return Listing(tuple(self.kb.symptoms[s].label for s in symptoms))
@@ -273,7 +270,13 @@ def fire_rules(case: Case) -> Finding:
         route, fallback = _rule_route(rule, case.procedure.links[rule.complication])
         evidence.append(
             Evidence(
-                rule.complication, matched, RULE_SCORE, rule.urgency, False, rule.explanation, None, route, fallback
+                rule.complication,
+                matched,
+                RULE_SCORE,
+                rule.urgency,
+                rule_explanation=rule.explanation,
+                route=route,
+                route_fallback=fallback,
             )
         )
         reasons.append(Reason(rule.urgency, rule.explanation, tuple(sorted(matched))))
@@ -714,6 +717,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
         day=answers.days_since_treatment,
         present=frozenset(s for s in answers.symptoms if s in kb.symptoms),
         area=answers.area,
+        areas=None if answers.area is None else kb.area_with_broader(answers.area),
         trend=answers.trend,
         started_day=answers.symptoms_started_day,
         risk_factors=answers.risk_factors,

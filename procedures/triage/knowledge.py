@@ -245,7 +245,7 @@ class Procedure:
     position: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a release is one snapshot
 class KnowledgeBase:
     version: str
     symptoms: Mapping[str, Symptom]
