@@ -55,4 +55,6 @@ def test_every_vignette_answers_as_recorded(kb):
         if name in recorded and recorded[name].get(story) != answer
     ]
     assert not changed, "answers moved from the recorded baseline:\n" + "\n".join(changed)
-    assert set(recorded) <= set(now), "a recorded vignette file is missing"
+    # The shared sample is only checked when ../shared is beside the repo; every file of ours must be there.
+    optional = set() if PUBLIC.is_file() else {PUBLIC.name}
+    assert set(recorded) - optional <= set(now), "a recorded vignette file is missing"
