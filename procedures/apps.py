@@ -7,4 +7,6 @@ class ProceduresConfig(AppConfig):
     verbose_name = "Clinical knowledge base"
 
     def ready(self) -> None:
-        from . import languages  # noqa: F401  (registers the language settings' system check)
+        from . import clinic, languages  # noqa: F401  (languages registers its system check)
+
+        clinic.connect_signals()

@@ -11,9 +11,12 @@ import logging
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .care_card import callback_promise
+from .clinic import current_clinic
 from .contact import CONSENT_TEXT_VERSION, ContactForm
 from .questionnaire import (
     contact_sent_reference,
@@ -86,6 +89,8 @@ def contact_request(request: HttpRequest) -> HttpResponse:
 @never_cache
 def contact_sent(request: HttpRequest) -> HttpResponse:
     reference = contact_sent_reference(request.session)
-    if reference is None:
+    current = _assessment(request, published_knowledge_base())
+    if reference is None or current is None:
         return redirect("procedures:result")
-    return render(request, "procedures/contact_sent.html", {"reference": reference})
+    promise = callback_promise(current_clinic(), current[1].urgency, timezone.now())
+    return render(request, "procedures/contact_sent.html", {"reference": reference, "promise": promise})

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
+from .clinic import current_clinic
 from .models import LEVEL_CHOICES, ContactRequest
 from .triage import LEVEL_RANK, LEVELS
-from .triage.scales import SOON
 
 
 def with_level_rank(qs: QuerySet[ContactRequest]) -> QuerySet[ContactRequest]:
@@ -21,7 +20,8 @@ def with_level_rank(qs: QuerySet[ContactRequest]) -> QuerySet[ContactRequest]:
 
 
 def target(urgency: str) -> timedelta:
-    return timedelta(minutes=settings.CONTACT_TARGET_MINUTES.get(urgency, settings.CONTACT_TARGET_MINUTES[SOON.value]))
+    """How soon the clinic promises to contact a patient with this result (clinic settings)."""
+    return timedelta(minutes=current_clinic().callback_for(urgency))
 
 
 def waited(request: ContactRequest, now: datetime | None = None) -> timedelta:

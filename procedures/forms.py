@@ -77,9 +77,10 @@ class TreatmentForm(forms.Form):
         self.helper = _helper()
         procedures = sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
         self.fields["procedure"].choices = [
-            (p.slug, f"{say(p.name, language)} ({', '.join(p.aliases)})" if p.aliases else say(p.name, language))
-            for p in procedures
+            (p.slug, treatment_label(say(p.name, language), p.aliases)) for p in procedures
         ]
+        # Every other name, for the "other names" list under the choices (find-in-page searches it).
+        self.other_names = [(say(p.name, language), ", ".join(p.aliases)) for p in procedures if p.aliases]
         self.fields["area"].choices = [("", _("Not sure / rather not say"))] + [
             (a.slug, say(a.name, language)) for a in kb.areas.values()
         ]
@@ -112,6 +113,15 @@ class TreatmentForm(forms.Form):
             return cleaned
         cleaned["days"] = days
         return cleaned
+
+
+SHOWN_ALIASES = 3  # brand names beside a treatment: enough to recognise it, short enough to scan
+
+
+def treatment_label(name: str, aliases: tuple[str, ...]) -> str:
+    """The treatment's name and its first few other names (the best known come first in the data)."""
+    shown = [alias for alias in aliases if alias.casefold() not in name.casefold()][:SHOWN_ALIASES]
+    return f"{name} ({', '.join(shown)})" if shown else name
 
 
 class SymptomsForm(forms.Form):

@@ -68,6 +68,14 @@ def treatment_red_flags(kb: KnowledgeBase, procedure_slug: str) -> tuple[str, ..
     return tuple(order)[:MAX_TREATMENT_RED_FLAGS]
 
 
+def denied_red_flags(kb: KnowledgeBase, answers: Answers, ticked_on_screen: frozenset[str]) -> tuple[str, ...]:
+    """The serious signs the patient was asked about and said they do not have (the first
+    screen's and this treatment's own), for the printout a clinician reads."""
+    asked = (*kb.emergency_screen_symptoms, *treatment_red_flags(kb, answers.procedure))
+    said_yes = answers.symptoms | ticked_on_screen
+    return tuple(s for s in dict.fromkeys(asked) if s not in said_yes)
+
+
 def common_symptoms(kb: KnowledgeBase, procedure_slug: str, exclude: set[str]) -> tuple[str, ...]:
     """What patients most often notice after this treatment: its expected effects' symptoms, then
     the milder symptoms its complications name. A serious sign is never listed as "common": it is

@@ -638,3 +638,106 @@ class ContactRequest(models.Model):
                 errors["clinician_urgency"] = _("Record how urgent it really was before closing.")
             if errors:
                 raise ValidationError(errors)
+
+
+class ClinicSettings(models.Model):
+    """The clinic facts patients are shown: who to call, when the clinic is open, how fast it answers.
+
+    One row (pk 1), edited by staff in the admin. A blank field falls back to the environment's
+    default (settings.CLINIC_*), so a fresh install works before anyone fills this in; the result
+    page reads it through procedures/clinic.py, never directly.
+    """
+
+    SINGLETON_PK = 1
+
+    name = models.CharField(
+        max_length=120, blank=True, help_text=_("As patients should see it. Blank: “your treatment clinic”.")
+    )
+    daytime_phone = models.CharField(max_length=40, blank=True, help_text=_("Answered during opening hours."))
+    on_call_phone = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text=_("The after-hours on-call line. Blank: there is none, and urgent results go to urgent care."),
+    )
+    emergency_number = models.CharField(max_length=16, blank=True, help_text=_("For example 911, 112 or 999."))
+    time_zone = models.CharField(max_length=64, blank=True, help_text=_("For example America/Los_Angeles."))
+    answer_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "How many minutes the clinic promises for answering a patient sent to it now (a suspected "
+            "blocked blood vessel). Patients are told where to go if nobody answers within it."
+        ),
+    )
+    callback_minutes_urgent = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5)], help_text=_("Contact requests with an urgent result.")
+    )
+    callback_minutes_soon = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5)], help_text=_("Contact requests with a “soon” result.")
+    )
+    callback_minutes_self_care = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5)],
+        help_text=_("Contact requests with a self-care result."),
+    )
+    urgent_care_name = models.CharField(
+        max_length=120, blank=True, help_text=_("Where to go today when the clinic is closed.")
+    )
+    urgent_care_phone = models.CharField(max_length=40, blank=True)
+    urgent_care_address = models.CharField(max_length=240, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("clinic settings")
+        verbose_name_plural = _("clinic settings")
+
+    def clean(self) -> None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if self.time_zone:
+            try:
+                ZoneInfo(self.time_zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValidationError(
+                    {"time_zone": _("Unknown time zone. Use a name such as Europe/Madrid.")}
+                ) from None
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = self.SINGLETON_PK  # there is only ever one
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return str(_("Clinic settings"))
+
+
+class OpeningHours(models.Model):
+    """One opening period of the clinic on one day of the week, in the clinic's time zone."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    clinic = models.ForeignKey(ClinicSettings, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def clean(self) -> None:
+        if self.opens is not None and self.closes is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": _("The closing time must be after the opening time.")})
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"

@@ -12,6 +12,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .care_card import care_card
+from .clinic import current_clinic
 from .models import SymptomGroup
 from .triage import Answers, KnowledgeBase
 from .triage.knowledge import Procedure
@@ -158,40 +160,28 @@ def result_context(
     *,
     checked_at: datetime | None = None,
     treatment_date: date | None = None,
+    denied: tuple[str, ...] = (),
 ) -> dict:
     procedure = kb.procedures[answers.procedure]
-    listed = [kb.complications[c.slug] for c in assessment.complications[:3]]
-    change_advice = [say(c.escalation, language) for c in listed if c.escalation.get(language)]
-    self_care = [say(c.self_care, language) for c in listed if c.self_care.get(language)]
-    evidence_notes = [
-        (say(c.name, language), say(c.evidence_note, language)) for c in listed if c.evidence_note.get(language)
-    ]
+    checked_at = checked_at or timezone.localtime()
+    spec = level(assessment.urgency)
     return {
         "assessment": assessment,
-        "level": level(assessment.urgency),  # templates ask the level's spec, never its name
+        "level": spec,  # templates ask the level's spec, never its name
+        "card": care_card(kb, answers.procedure, assessment, current_clinic(), checked_at, language),
         "procedure_name": say(procedure.name, language),
         "day": answers.days_since_treatment,
         "area_name": say(kb.areas[answers.area].name, language) if answers.area in kb.areas else None,
         "trend": answers.trend,
         "trend_label": trend_label(answers.trend),
         "treatment_date": treatment_date,
-        "checked_at": checked_at or timezone.localtime(),
+        "checked_at": checked_at,
         "timeline": recovery_timeline(procedure, answers.days_since_treatment, answers.symptoms, language),
         "reported": [
             say(kb.symptoms[s].label, language) for s in sorted(answers.symptoms, key=lambda s: kb.symptoms[s].position)
         ],
+        "denied": [say(kb.symptoms[s].label, language) for s in denied],
+        "risk_factors": [say(kb.risk_factors[r].label, language) for r in sorted(answers.risk_factors)],
         "red_flag_labels": [say(kb.symptoms[s].label, language) for s in assessment.red_flags],
-        "change_advice": change_advice,
-        "self_care_advice": self_care,
-        "evidence_notes": evidence_notes,
-        "all_effects": [
-            {
-                "name": say(e.name, language),
-                "description": say(e.description, language),
-                "until": e.normal_until_day,
-                "reported": bool(e.symptoms & answers.symptoms),
-            }
-            for e in procedure.expected_effects
-        ],
         "no_symptoms_title": _("You did not report any symptoms"),
     }

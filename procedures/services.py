@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from .clinic import current_clinic
 from .hashing import content_hash
 from .integrity import check_knowledge_base, shared_vocabulary
 from .models import (
@@ -262,7 +263,7 @@ def notify_staff(request: ContactRequest) -> bool:
     if not recipients:
         logger.error("Contact request %s is %s but CONTACT_NOTIFY_EMAILS is empty", request.pk, request.urgency)
         return False
-    target = settings.CONTACT_TARGET_MINUTES.get(request.urgency)
+    target = current_clinic().callback_for(request.urgency)
     path = reverse("admin:procedures_contactrequest_change", args=[request.pk])
     body = (
         f"A patient asked the clinic to contact them. Their result was: {request.get_urgency_display()}.\n"

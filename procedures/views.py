@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import EmergencyScreenForm, FollowUpForm, SymptomsForm, TreatmentForm
-from .interview import follow_ups, symptom_sections
+from .interview import denied_red_flags, follow_ups, symptom_sections
 from .presentation import result_context
 from .questionnaire import (
     forget_answers,
@@ -217,11 +217,15 @@ def result(request: HttpRequest) -> HttpResponse:
     answers = _completed_answers(request, kb)
     if isinstance(answers, HttpResponse):
         return answers
-    treatment = saved_steps(request.session)["treatment"]
+    steps = saved_steps(request.session)
+    treatment = steps["treatment"]
     language = patient_language()
     assessment = say_assessment(assess(kb, answers), language)
     treated_on = date.fromisoformat(treatment["treatment_date"]) if treatment.get("treatment_date") else None
-    context = result_context(kb, answers, assessment, language, treatment_date=treated_on)
+    ticked = frozenset((steps.get("screen") or {}).get("red_flags", []))
+    context = result_context(
+        kb, answers, assessment, language, treatment_date=treated_on, denied=denied_red_flags(kb, answers, ticked)
+    )
     return render(request, "procedures/result.html", context)
 
 

@@ -3,8 +3,9 @@ text become the words a patient reads.
 
 - The engine's messages are English message ids, translated with gettext (locale/*/django.po).
 - Knowledge-base text carries its own translations and falls back to English.
-- Locale facts (`{emergency_number}`, `{clinic_name}`, `{clinic_phone}`) are filled in here, from
-  settings, and nowhere else. Content and messages never write them out.
+- Locale facts (`{emergency_number}`, `{clinic_name}`, `{clinic_phone}`, `{answer_minutes}`) are
+  filled in here, from
+  the clinic's settings, and nowhere else. Content and messages never write them out.
 
 See docs/decisions/0001-translations.md.
 """
@@ -15,24 +16,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
+from .clinic import current_clinic
 from .triage import Assessment
 from .triage.messages import Listing, Lower, Message, Param, Text
 from .triage.scales import ROUTE_BY_VALUE, level
 
-LOCALE_FACTS = ("emergency_number", "clinic_name", "clinic_phone")
+LOCALE_FACTS = ("emergency_number", "clinic_name", "clinic_phone", "answer_minutes")
 _FACT = re.compile(r"\{(" + "|".join(LOCALE_FACTS) + r")\}")
 
 
 def locale_facts() -> Mapping[str, str]:
-    """The values of the locale placeholders, from settings."""
+    """The values of the locale placeholders: the clinic's settings (procedures/clinic.py)."""
+    clinic = current_clinic()
     return {
-        "emergency_number": settings.EMERGENCY_NUMBER,
-        "clinic_name": settings.CLINIC_NAME,
-        "clinic_phone": settings.CLINIC_PHONE,
+        "emergency_number": clinic.emergency_number,
+        "clinic_name": clinic.display_name,
+        "clinic_phone": clinic.daytime_phone,
+        "answer_minutes": str(clinic.answer_minutes),
     }
 
 

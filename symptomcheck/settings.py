@@ -13,7 +13,10 @@ Environment variables (all optional in development):
     DJANGO_SECURE_SSL         "0" turns off HTTPS-only cookies/redirects behind a TLS proxy-less dev box.
     EMAIL_URL-style settings  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
                               EMAIL_USE_TLS, DEFAULT_FROM_EMAIL; EMAIL_BACKEND to override.
-    CLINIC_NAME, CLINIC_PHONE, EMERGENCY_NUMBER   shown to patients.
+    CLINIC_NAME, CLINIC_PHONE, CLINIC_ON_CALL_PHONE, EMERGENCY_NUMBER, CLINIC_ANSWER_MINUTES,
+    URGENT_CARE_NAME, URGENT_CARE_PHONE, URGENT_CARE_ADDRESS
+                              the clinic facts patients see, as defaults: staff override them in
+                              the admin (clinic settings, with opening hours).
     CONTACT_NOTIFY_EMAILS     comma-separated staff addresses emailed about urgent/emergency contact requests.
     CONTACT_REQUEST_RETENTION_DAYS   days contact requests are kept (default 180).
     CONTACT_TARGET_MINUTES_<LEVEL>   follow-up target per level (EMERGENCY, URGENT, SOON, SELF_CARE).
@@ -240,9 +243,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "symptomcheck@localhos
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # What patients see about the clinic and where to call in an emergency.
-CLINIC_NAME = os.environ.get("CLINIC_NAME", "Your treatment clinic")
+# These are defaults: staff set the clinic's facts in the admin (clinic settings), and a field
+# they leave blank keeps the value from here (procedures/clinic.py).
+DEFAULT_CLINIC_NAME = "Your treatment clinic"  # shown translated, as "your treatment clinic"
+CLINIC_NAME = os.environ.get("CLINIC_NAME", DEFAULT_CLINIC_NAME)
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "+1 213 555 0100")
+CLINIC_ON_CALL_PHONE = os.environ.get("CLINIC_ON_CALL_PHONE", "")
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
+# Minutes the clinic promises for answering a patient sent to it "now"; no guideline gives a
+# number (brief 8.1), so it is the clinic's own promise.
+CLINIC_ANSWER_MINUTES = env_int("CLINIC_ANSWER_MINUTES", 15)
+URGENT_CARE_NAME = os.environ.get("URGENT_CARE_NAME", "")
+URGENT_CARE_PHONE = os.environ.get("URGENT_CARE_PHONE", "")
+URGENT_CARE_ADDRESS = os.environ.get("URGENT_CARE_ADDRESS", "")
+# Seconds a process keeps the clinic's settings in memory before reading them again.
+CLINIC_SETTINGS_TTL = env_int("CLINIC_SETTINGS_TTL", 60)
 
 LOGGING = {
     "version": 1,

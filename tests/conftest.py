@@ -8,6 +8,7 @@ Engine tests that need no database build small knowledge bases in code (tests/kb
 import pytest
 from django.core.management import call_command
 
+from procedures.clinic import default_clinic, forget_cached_clinic, remember_clinic
 from procedures.selectors import forget_cached_knowledge_base
 
 
@@ -19,10 +20,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _cold_snapshot_cache():
-    """Each test starts without a cached snapshot, so one test's release cannot leak into another."""
+    """Each test starts without a cached snapshot, and with the clinic as the environment describes
+    it (no settings row), so one test's release or clinic settings cannot leak into another."""
     forget_cached_knowledge_base()
+    remember_clinic(default_clinic())
     yield
     forget_cached_knowledge_base()
+    forget_cached_clinic()
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ def test_full_self_care_journey(client):
     assert page.status_code == 200
     assert page.context["level"].value == "self_care"
     assert b"Self-care" in page.content
-    assert b"usually settles by day" in page.content
+    assert b"normal until about day" in page.content
     assert b"This is not a diagnosis" in page.content
 
 

@@ -6,7 +6,9 @@ One module per area; importing them here registers every model with the admin si
   the shared vocabulary (symptoms, areas, sources), read-only here and loaded from fixtures/.
 - releases.py: the review workflow every editable content model shares (drafts, "Submit for
   review", "Publish" through the safety gate) and the list of published releases.
+- clinic.py: the clinic's facts patients see (name, phones, opening hours, answer and
+  callback times, urgent care), one settings page.
 - followup.py: patients' contact requests, the queue sorted by level then waiting time.
 """
 
-from . import content, followup, releases  # noqa: F401  (registers the admin classes)
+from . import clinic, content, followup, releases  # noqa: F401  (registers the admin classes)

@@ -2,7 +2,10 @@
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 
+from ..care_card import callback_promise
+from ..clinic import current_clinic
 from ..contact import CONSENT_TEXT, CONSENT_TEXT_VERSION, ContactForm
 from ..questionnaire import contact_sent_reference, pop_pending_contact
 
@@ -21,4 +24,5 @@ def contact_form(context) -> dict:
         "sent": contact_sent_reference(request.session),
         "consent_text": CONSENT_TEXT % {"days": settings.CONTACT_REQUEST_RETENTION_DAYS},
         "consent_version": CONSENT_TEXT_VERSION,
+        "promise": callback_promise(current_clinic(), context["assessment"].urgency, timezone.now()),
     }

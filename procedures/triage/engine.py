@@ -617,12 +617,36 @@ def choose_route(findings: Iterable[Finding], decided: str, unexplained: tuple[s
     return route, fallback or Message(ROUTE_BY_VALUE[route].fallback)
 
 
-def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, ...], route: str) -> Message | Text:
+def title_for(decided: str, route: str) -> str:
+    """The result's heading: the level's, unless the route says where to call first instead."""
+    own = ROUTE_BY_VALUE[route].emergency_title
+    return own if own is not None and decided == EMERGENCY.value else level(decided).title
+
+
+def routes_named(phases: Iterable[Finding], decided: str) -> Mapping[str, frozenset[str]]:
+    """Per complication, the places its level-setting evidence sends the patient (the level's own
+    place where the evidence names none)."""
+    named: dict[str, set[str]] = {}
+    for phase in phases:
+        for e in phase.evidence:
+            if e.level == decided:
+                named.setdefault(e.complication, set()).add(e.route or DEFAULT_ROUTE[decided])
+    return {slug: frozenset(places) for slug, places in named.items()}
+
+
+def guidance_for(
+    case: Case,
+    decided: str,
+    findings: tuple[ComplicationFinding, ...],
+    route: str,
+    routes: Mapping[str, frozenset[str]],
+) -> Message | Text:
     """What to do now. The likeliest complication's own advice is added only when it was written
-    for this level: a clinic-today instruction must never sit under an emergency banner. When the
-    knowledge base sends the patient somewhere other than the level's usual place (the treating
-    clinic first, for a blocked vessel after HA filler), that complication's own advice says it
-    alone, so the level's "call the emergency number" line does not contradict it."""
+    for this level and sends the patient where the route does: a clinic-today instruction must
+    never sit under an emergency banner, and "phone your injector first" must never sit beside
+    "call the emergency number now" (a blocked vessel with vision loss goes to emergency
+    services). When the route is the complication's own place other than the level's usual one
+    (the treating clinic first, for a blocked vessel after HA filler), its advice says it alone."""
     spec = level(decided)
     if case.already_seen and decided == SOON.value:
         # Contract 1.1: a clinician has assessed this and the patient follows their plan.
@@ -633,11 +657,13 @@ def guidance_for(case: Case, decided: str, findings: tuple[ComplicationFinding, 
             )
         )
     top = next((f for f in findings if f.urgency == decided and decided != LOWEST_LEVEL), None)
-    if top is not None and top.what_to_do and case.kb.complications[top.slug].default_urgency == decided:
-        if route != DEFAULT_ROUTE[decided]:
-            return top.what_to_do
-        return Message.of(_("{lead} {advice}"), lead=Message(spec.lead), advice=top.what_to_do)
-    return Message(spec.guidance)
+    if top is None or not top.what_to_do or case.kb.complications[top.slug].default_urgency != decided:
+        return Message(spec.guidance)
+    if routes.get(top.slug, frozenset({DEFAULT_ROUTE[decided]})) != {route}:
+        return Message(spec.guidance)
+    if route != DEFAULT_ROUTE[decided]:
+        return top.what_to_do
+    return Message.of(_("{lead} {advice}"), lead=Message(spec.lead), advice=top.what_to_do)
 
 
 def describe_effects(case: Case, overdue: Mapping[str, frozenset[str]]) -> tuple[EffectFinding, ...]:
@@ -734,8 +760,8 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
     described = describe_effects(case, effects.overdue)
     return Assessment(
         urgency=decision.level,
-        urgency_label=Message(level(decision.level).title),
-        guidance=guidance_for(case, decision.level, findings, route),
+        urgency_label=Message(title_for(decision.level, route)),
+        guidance=guidance_for(case, decision.level, findings, route, routes_named(phases, decision.level)),
         complications=findings,
         expected_effects=tuple(e for e in described if e.still_normal),
         overdue_effects=tuple(e for e in described if not e.still_normal),

@@ -7,7 +7,7 @@ So every sentence a patient reads is translated one way: gettext for the product
 knowledge base's own translations for clinical content (docs/decisions/0001-translations.md).
 
 Locale facts (the emergency number, the clinic's name and phone) are never written into a
-message or into content: both say `{emergency_number}`, `{clinic_name}` or `{clinic_phone}`,
+message or into content: both say `{emergency_number}`, `{clinic_name}`, `{clinic_phone}` or `{answer_minutes}`,
 and the values are filled in when the text is shown.
 """
 

@@ -35,7 +35,8 @@ class UrgencyLevel:
     title: str  # the result's heading, in words ("Emergency: call {emergency_number} now")
     lead: str  # one sentence before a complication's own advice
     guidance: str  # what to do now, when no complication's own advice fits
-    icon: str  # a glyph shown beside the words, never instead of them
+    icon: str  # a glyph for staff lists (admin), beside the words, never instead of them
+    symbol: str  # the inline SVG patients see beside the words (templates/procedures/_icon.html)
     tone: str  # colour tone of the result banner (CSS `.tone-…` in static/css/app.css)
     contact_target_minutes: int  # default of how soon the clinic aims to call back
     alerts_staff: bool  # a contact request at this level e-mails staff at once
@@ -60,6 +61,7 @@ SELF_CARE = UrgencyLevel(
         "visit. Use this checker again if anything changes."
     ),
     icon="✓",
+    symbol="check",
     tone="calm",
     contact_target_minutes=3 * 24 * 60,
     alerts_staff=False,
@@ -77,6 +79,7 @@ SOON = UrgencyLevel(
     lead=_("Contact your clinic within the next 2–3 days."),
     guidance=_("Contact the clinic that treated you within the next 2–3 days."),
     icon="☎",
+    symbol="phone",
     tone="notice",
     contact_target_minutes=24 * 60,
     alerts_staff=False,
@@ -97,6 +100,7 @@ URGENT = UrgencyLevel(
         "them, go to urgent care."
     ),
     icon="⚠",
+    symbol="alert",
     tone="warning",
     contact_target_minutes=60,
     alerts_staff=True,
@@ -117,6 +121,7 @@ EMERGENCY = UrgencyLevel(
         "can, also call the clinic that treated you."
     ),
     icon="⛑",
+    symbol="emergency",
     tone="danger",
     contact_target_minutes=15,
     alerts_staff=True,
@@ -173,6 +178,9 @@ class Route:
     value: str
     label: str
     fallback: str
+    # The heading of an emergency result sent here, when the level's own ("call the emergency
+    # number now") would contradict where the patient should call first.
+    emergency_title: str | None = None
 
 
 EMERGENCY_SERVICES = Route(
@@ -184,9 +192,10 @@ TREATING_CLINIC_NOW = Route(
     "treating_clinic_now",
     _("The clinic that treated you, now"),
     _(
-        "If {clinic_name} does not answer at once, go to the nearest emergency department or call "
-        "{emergency_number}, and show the name of the product you were given."
+        "If nobody answers within {answer_minutes} minutes, go to the nearest emergency department or call "
+        "{emergency_number}. Show them the name of the product you were given."
     ),
+    emergency_title=_("Emergency: call the clinic that treated you now"),
 )
 CLINIC_TODAY = Route(
     "clinic_today",
