@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from .clinic import current_clinic
 from .triage import Assessment
@@ -70,7 +70,7 @@ def _say_listing(listing: Listing, language: str) -> str:
     words = [_lower_first(fill_locale_facts(item.get(language))) for item in listing.items]
     if len(words) <= 1:
         return "".join(words)
-    return _gettext_in(language, "{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
+    return _gettext_in(language, gettext_noop("{items} and {last}")).format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def _gettext_in(language: str, msgid: str) -> str:

@@ -78,6 +78,25 @@ EXPECTED_REDNESS = Story(
     trend="improving",
 )
 
+# A blocked blood vessel after HA filler: an emergency whose first call is the treating clinic
+# (brief 8.1), and with vision loss beside it, emergency services.
+BLOCKED_VESSEL = Story(
+    "treating-clinic-now",
+    "emergency",
+    procedure="dermal-filler",
+    days_ago=0,
+    area="lips",
+    symptoms=("skin-blanching", "severe-pain"),
+)
+VISION_LOSS = Story(
+    "emergency-services",
+    "emergency",
+    procedure="dermal-filler",
+    days_ago=0,
+    area="nose",
+    symptoms=("skin-blanching", "vision-loss"),
+)
+
 RESULT_STORIES = (DUSKY_SKIN, INFECTION, NUMBNESS, EXPECTED_REDNESS)
 
 

@@ -123,8 +123,9 @@ class PatientPage:
         )
 
     # --- checks at every page and state ----------------------------------------------------
-    def shown(self, state: str, *, weigh: bool = True) -> dict:
-        """The patient now sees `state`: weigh it, run axe, check the basics, take a screenshot."""
+    def shown(self, state: str, *, weigh: bool = True, strict: bool = False) -> dict:
+        """The patient now sees `state`: weigh it, run axe, check the basics, take a screenshot.
+        `strict`: no axe violation of any impact (result pages); else none serious or critical."""
         self.page.wait_for_load_state("networkidle")
         label = f"{self.tag}: {state}"
         if weigh:
@@ -133,7 +134,7 @@ class PatientPage:
         assert self.page.locator("h1").count() == 1, f"{label}: not exactly one h1"
         for landmark in ("header", "main", "footer"):
             assert self.page.locator(landmark).count() == 1, f"{label}: no single <{landmark}>"
-        result = self._axe(label)
+        result = self._axe(label, strict)
         shots = self.artifacts / "screenshots"
         shots.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
@@ -161,7 +162,7 @@ class PatientPage:
         self.requests.clear()
         assert production < MAX_PAGE_BYTES, f"{label} transfers {production} bytes in production"
 
-    def _axe(self, label: str) -> dict:
+    def _axe(self, label: str, strict: bool = False) -> dict:
         if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
             self.page.add_script_tag(path=str(AXE))
         result = self.page.evaluate(
@@ -183,6 +184,6 @@ class PatientPage:
         REPORT["axe"].append(
             {"state": label, "passes": result["passes"], "impacts": impacts, "violations": result["violations"]}
         )
-        blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
+        blocking = [v for v in result["violations"] if strict or v["impact"] in BLOCKING]
         assert blocking == [], f"{label}: serious or critical accessibility problems: {blocking}"
         return result

@@ -273,27 +273,6 @@ def test_language_switcher(browser):
     patient.shown("step 1 after switching to Spanish")
 
 
-def test_printable_summary(browser):
-    patient = browser.open("desktop")
-    page, story = patient.page, INFECTION
-    _start(patient)
-    _answer_by_pointer(patient, story, story.name)
-    page.wait_for_load_state("networkidle")
-    page.emulate_media(media="print")
-    for hidden in (".lang-switch", "button[data-print]", "a[href='/check/symptoms/']"):
-        assert not page.locator(hidden).is_visible(), f"{hidden} should not print"
-    assert page.locator(".print-heading").is_visible()
-    main = page.locator("main").inner_text()
-    for fact in ("RF microneedling", "Day 5", "Pus", level_title("urgent", "en"), "What to do now", "Checked on"):
-        assert fact.lower() in main.lower(), f"the printed summary lacks {fact!r}"
-    assert "Knowledge base " in main
-    assert page.locator(".tl").is_visible() and page.locator(".tl-today").first.is_visible()
-    shots = browser.artifacts / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "desktop-result-urgent-print.png"), full_page=True)
-    page.pdf(path=str(browser.artifacts / "result-urgent-summary.pdf"), format="Letter", print_background=False)
-
-
 # --- The interview's effort, measured (issue: real patients) -------------------------------------
 
 TYPICAL_STORIES = (
