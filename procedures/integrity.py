@@ -344,7 +344,7 @@ class LinkCheck(Check):
 
 class RiskFactorCheck(Check):
     """Each risk factor's effects name known complications, procedures and sources, and do
-    something: raise a level, set a floor, or make a complication likelier."""
+    something: raise a level, set a floor, make a complication likelier, or change the fallback."""
 
     name = "risk-factors"
 
@@ -362,8 +362,8 @@ class RiskFactorCheck(Check):
                 yield f"{where} has an unknown floor '{floor}'"
             if not isinstance(weight, int | float) or not 0 <= weight <= 1:
                 yield f"{where} has an evidence weight outside 0..1"
-            if not (steps or floor or weight):
-                yield f"{where} does nothing (no raise, no floor, no evidence weight)"
+            if not (steps or floor or weight or node.get("route_fallback")):
+                yield f"{where} does nothing (no raise, no floor, no evidence weight, no fallback)"
             if not node.get("sources"):
                 yield f"{where} cites no source"
 

@@ -126,21 +126,24 @@ class FollowUps:
         return self.ask_onset or bool(self.risk_factors) or self.ask_already_seen
 
 
-def _can_change_level(factor: RiskFactor, procedure: str) -> bool:
-    """Only an effect that raises or sets a floor, for this treatment, can change a level (one
-    that only makes a complication likelier changes what is listed): the others are not asked."""
-    return any(e.applies_to(procedure) and (e.raise_steps or e.floor) for e in factor.effects)
+def _can_change_result(factor: RiskFactor, procedure: str) -> bool:
+    """Only an effect that raises a level, sets a floor or changes the fallback, for this
+    treatment, can change what the patient is told to do (one that only makes a complication
+    likelier changes what is listed): the others are not asked."""
+    return any(e.applies_to(procedure) and (e.raise_steps or e.floor or e.route_fallback) for e in factor.effects)
 
 
-def _level(kb: KnowledgeBase, answers: Answers) -> str:
-    return assess(kb, answers).urgency
+def _result(kb: KnowledgeBase, answers: Answers) -> tuple[object, ...]:
+    """What the patient is told to do: how fast, where, and what if that place cannot be reached."""
+    assessment = assess(kb, answers)
+    return assessment.urgency, assessment.route, assessment.route_fallback
 
 
 def follow_ups(kb: KnowledgeBase, answers: Answers) -> FollowUps:
     """Which questions could change the result for these answers."""
     if not answers.symptoms:
         return FollowUps(False, (), False)
-    now = _level(kb, answers)
+    now = _result(kb, answers)
     procedure = kb.procedures[answers.procedure]
     # "When did this start?": only when a symptom that began later would be read differently,
     # i.e. an immediate after-effect would otherwise explain it (the onset changes nothing else:
@@ -150,17 +153,18 @@ def follow_ups(kb: KnowledgeBase, answers: Answers) -> FollowUps:
         effect.symptoms & answers.symptoms and effect.began_too_late(answers.days_since_treatment)
         for effect in procedure.expected_effects
     )
-    ask_onset = explainable and _level(kb, started_today) != now
+    ask_onset = explainable and _result(kb, started_today) != now
     candidates = [
         slug
         for slug, factor in sorted(kb.risk_factors.items(), key=lambda item: (item[1].position, item[0]))
-        if slug not in answers.risk_factors and _can_change_level(factor, procedure.slug)
+        if slug not in answers.risk_factors and _can_change_result(factor, procedure.slug)
     ]
-    # Risk factors only ever raise a level, so when all of them together change nothing, none
-    # does alone: one assessment instead of one per risk factor in the common case.
-    if candidates and _level(kb, replace(answers, risk_factors=answers.risk_factors | set(candidates))) == now:
+    # Risk factors only ever raise a level or put their own words in the fallback, so when all of
+    # them together change nothing, none does alone: one assessment instead of one per risk
+    # factor in the common case.
+    if candidates and _result(kb, replace(answers, risk_factors=answers.risk_factors | set(candidates))) == now:
         candidates = []
     factors = tuple(
-        slug for slug in candidates if _level(kb, replace(answers, risk_factors=answers.risk_factors | {slug})) != now
+        slug for slug in candidates if _result(kb, replace(answers, risk_factors=answers.risk_factors | {slug})) != now
     )
-    return FollowUps(ask_onset, factors, ask_already_seen=now == SOON.value)
+    return FollowUps(ask_onset, factors, ask_already_seen=now[0] == SOON.value)

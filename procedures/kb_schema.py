@@ -668,6 +668,7 @@ RISK_EFFECT = Table(
         Field("raise_steps", default=0, or_default=True),
         Field("floor", default="", or_default=True),
         Field("evidence_weight", default=0.0, or_default=True, convert=float),
+        Text("route_fallback", optional=True, default=""),
         Refs("sources", "source"),
     ),
 )

@@ -484,7 +484,8 @@ class RiskFactorEffectManager(models.Manager):
 
 
 class RiskFactorEffect(ReviewedContent):
-    """What a risk factor does to named complications: raise their level, or set a floor."""
+    """What a risk factor does to named complications: raise their level, set a floor, or change
+    what the patient is told to do if the first place cannot be reached in time."""
 
     risk_factor = models.ForeignKey(RiskFactor, on_delete=models.CASCADE, related_name="effects")
     slug = models.SlugField(max_length=60, help_text=_("Names this effect within its risk factor."))
@@ -507,6 +508,14 @@ class RiskFactorEffect(ReviewedContent):
         validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
         help_text=_("Above 0: the complication is listed even when no symptom points to it."),
     )
+    route_fallback = models.TextField(
+        blank=True,
+        help_text=_(
+            "What to do if the first place cannot be reached in time, said instead of the usual words when "
+            "this risk factor is reported (a blocked vessel after a filler that was not HA cannot be dissolved)."
+        ),
+    )
+    translations = models.JSONField(default=dict, blank=True)
     sources = models.ManyToManyField(Source, related_name="+")
 
     history = HistoricalRecords(m2m_fields=[complications, procedures, sources])

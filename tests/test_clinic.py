@@ -240,3 +240,28 @@ def test_the_last_known_or_default_clinic_is_shown_when_the_database_is_down(set
     with mock.patch.object(ClinicSettings.objects, "prefetch_related", side_effect=DatabaseError("down")):
         assert current_clinic() == default_clinic()
     assert default_clinic().emergency_number == "999"
+
+
+# --- Evidence notes and brand names --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_evidence_notes_speak_only_of_the_chosen_treatment(client):
+    card, _ = _result(client, BLOCKED_VESSEL)
+    notes = {cause.name: cause.evidence_note for cause in card.causes}
+    assert notes["Blocked blood vessel from filler"]  # known after filler alone: its note is about filler
+    shared = [name for name, note in notes.items() if name != "Blocked blood vessel from filler"]
+    assert shared and all(notes[name] == "" for name in shared)  # shared with Kybella, cryolipolysis…
+
+
+@pytest.mark.django_db
+def test_the_treatment_step_shows_three_brand_names_and_keeps_the_rest_findable(client):
+    from procedures.forms import SHOWN_ALIASES
+
+    client.post("/check/", {"none_of_these": "on"})
+    html = client.get("/check/treatment/").content.decode()
+    # "Botox" is in the name already, so the next three names are shown beside it.
+    assert "Botulinum toxin (Botox and similar) (Dysport, Xeomin, Jeuveau)" in html
+    assert "Daxxify" not in html.split("other-names")[0]  # only three beside the choice
+    assert "Daxxify" in html and "daxibotulinumtoxinA" in html  # every other name, in the list below
+    assert SHOWN_ALIASES == 3

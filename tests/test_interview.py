@@ -184,8 +184,9 @@ def test_no_serious_sign_is_listed_as_common(kb, procedure):
 
 
 @pytest.mark.django_db
-def test_the_one_assessment_shortcut_asks_exactly_the_risk_factors_that_change_the_level(kb):
-    """Risk factors only raise levels: checking them all at once must agree with one by one."""
+def test_the_one_assessment_shortcut_asks_exactly_the_risk_factors_that_change_the_result(kb):
+    """Risk factors only raise levels or give their own fallback words: checking them all at once
+    must agree with one by one (what is told: how fast, where, and what if it cannot be reached)."""
     import json
     from dataclasses import replace
     from pathlib import Path
@@ -198,10 +199,15 @@ def test_the_one_assessment_shortcut_asks_exactly_the_risk_factors_that_change_t
         )
         if not answers.symptoms:
             continue
-        now = assess(kb, answers).urgency
+
+        def told(a):
+            result = assess(kb, a)
+            return result.urgency, result.route, result.route_fallback
+
+        now = told(answers)
         one_by_one = tuple(
             slug
             for slug in sorted(kb.risk_factors, key=lambda s: (kb.risk_factors[s].position, s))
-            if assess(kb, replace(answers, risk_factors=frozenset({slug}))).urgency != now
+            if told(replace(answers, risk_factors=frozenset({slug}))) != now
         )
         assert follow_ups(kb, answers).risk_factors == one_by_one, story["id"]

@@ -81,3 +81,24 @@ def test_every_story_of_every_suite_has_a_route_and_a_fallback(client):
         assert answer["route_fallback"].strip(), story["id"]
         moved += answer["route"] != DEFAULT_ROUTE[answer["urgency"]]
     assert moved > 0  # some answers do go somewhere other than their level's usual place
+
+
+@pytest.mark.django_db
+def test_a_blocked_vessel_after_a_filler_that_was_not_ha_says_so_and_goes_on_to_the_emergency_department(client):
+    """Brief 8.1: the treating clinic first, saying it was not HA (it cannot be dissolved); then the
+    emergency department. The risk factor is asked, because it changes what the patient is told."""
+    story = {"procedure": "dermal-filler", "days_since_treatment": 0, "symptoms": ["skin-blanching", "severe-pain"]}
+    answer = ask(client, **story, risk_factors=["non-ha-filler"])
+    assert (answer["urgency"], answer["route"]) == ("emergency", "treating_clinic_now")
+    assert "not hyaluronic acid" in answer["route_fallback"]
+    assert "emergency department" in answer["route_fallback"]
+    assert "not hyaluronic acid" not in ask(client, **story)["route_fallback"]
+
+
+@pytest.mark.django_db
+def test_the_follow_up_step_asks_whether_the_filler_was_ha(kb):
+    from procedures.interview import follow_ups
+    from procedures.triage import Answers
+
+    answers = Answers("dermal-filler", 0, frozenset({"skin-blanching", "severe-pain"}))
+    assert "non-ha-filler" in follow_ups(kb, answers).risk_factors

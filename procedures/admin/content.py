@@ -425,7 +425,7 @@ class CombinationRuleAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
 # --- Risk factors (contract 1.1, brief 8.2) ----------------------------------------------------
 
 
-class RiskFactorEffectInline(ReviewedInlineMixin, admin.StackedInline):
+class RiskFactorEffectInline(TranslationsInlineMixin, ReviewedInlineMixin, admin.StackedInline):
     model = RiskFactorEffect
     form = locked("slug")
     extra = 0
@@ -435,6 +435,7 @@ class RiskFactorEffectInline(ReviewedInlineMixin, admin.StackedInline):
         "complications",
         "procedures",
         ("raise_steps", "floor", "evidence_weight"),
+        "route_fallback",
         "sources",
         "status",
     )

@@ -598,23 +598,42 @@ def _raised_by(findings: tuple[Finding, ...], decided: str) -> tuple[str, ...]:
     return tuple(sorted({e.raised_by for e in risk if e.level == decided and e.raised_by}))
 
 
-def choose_route(findings: Iterable[Finding], decided: str, unexplained: tuple[str, ...]) -> tuple[str, Message | Text]:
+def choose_route(
+    case: Case, findings: Iterable[Finding], decided: str, unexplained: tuple[str, ...]
+) -> tuple[str, Message | Text]:
     """Where to go first (contract 1.1 `route`) and what to do if it cannot be reached in time.
 
     The level's own place (DEFAULT_ROUTE), unless every piece of evidence that set the level names
     the same other place as knowledge-base data: a blocked vessel after HA filler goes to the
     treating clinic first, but with vision loss or anaphylaxis beside it, to emergency services.
+    A reported risk factor may have its own words for the fallback (a filler that was not HA
+    cannot be dissolved: say so, and go on to the emergency department).
     """
     default = DEFAULT_ROUTE[decided]
     setting = [e for finding in findings for e in finding.evidence if e.level == decided]
     plain = decided == LOWEST_LEVEL or not setting or any(e.route is None for e in setting)
     plain |= decided == SOON.value and bool(unexplained)
     named = {e.route for e in setting if e.route is not None}
+    said_for_risk = risk_factor_fallback(case, {e.complication for e in setting})
     if plain or len(named) != 1:
-        return default, Message(ROUTE_BY_VALUE[default].fallback)
+        return default, said_for_risk or Message(ROUTE_BY_VALUE[default].fallback)
     (route,) = named
     fallback = next((e.route_fallback for e in setting if e.route_fallback), None)
-    return route, fallback or Message(ROUTE_BY_VALUE[route].fallback)
+    return route, said_for_risk or fallback or Message(ROUTE_BY_VALUE[route].fallback)
+
+
+def risk_factor_fallback(case: Case, complications: set[str]) -> Text | None:
+    """The fallback words of a reported risk factor's effect on one of these complications."""
+    for slug in sorted(case.risk_factors):
+        factor = case.kb.risk_factors.get(slug)
+        for effect in factor.effects if factor is not None else ():
+            if (
+                effect.route_fallback
+                and effect.applies_to(case.procedure.slug)
+                and effect.complications & complications
+            ):
+                return effect.route_fallback
+    return None
 
 
 def title_for(decided: str, route: str) -> str:
@@ -756,7 +775,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
     phases = (rules, effects.finding, signs, risks)
     findings = rank_complications(case, (e for phase in phases for e in phase.evidence), effects.explained)
     decision = decide_level(case, phases, effects.explained)
-    route, route_fallback = choose_route(phases, decision.level, decision.unexplained)
+    route, route_fallback = choose_route(case, phases, decision.level, decision.unexplained)
     described = describe_effects(case, effects.overdue)
     return Assessment(
         urgency=decision.level,

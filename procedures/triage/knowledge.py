@@ -91,6 +91,7 @@ class RiskEffect:
     raise_steps: int = 0
     floor: str | None = None
     evidence_weight: float = 0.0
+    route_fallback: Text = EMPTY_TEXT  # said instead of the usual fallback for these complications
 
     def applies_to(self, procedure: str) -> bool:
         return not self.procedures or procedure in self.procedures
@@ -346,6 +347,7 @@ class _RowReader:
                     raise_steps=int(effect.get("raise_steps") or 0),
                     floor=effect.get("floor") or None,
                     evidence_weight=float(effect.get("evidence_weight") or 0.0),
+                    route_fallback=self.text(effect, "route_fallback"),
                 )
                 for effect in row.get("effects", [])
             ),
