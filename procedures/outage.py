@@ -2,7 +2,7 @@
 
 The knowledge base itself survives an outage (procedures/selectors.py answers from the last
 release held in memory or on disk), so the API keeps answering. Whatever still needs the database
-(saving the questionnaire in the session, a contact request) fails into this module: the API
+(staff pages; the questionnaire does not, its session is an encrypted cookie) fails into this module: the API
 answers 503 in the contract's JSON error shape, a patient page answers 503 with the emergency
 page, and nothing answers a bare "Server Error (500)". Both pages are rendered without the
 database, the session or any context processor.
@@ -17,6 +17,7 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
+from .clinic import current_clinic
 from .selectors import KnowledgeBaseUnavailable
 
 logger = logging.getLogger(__name__)
@@ -29,11 +30,13 @@ def _is_outage(exception: BaseException) -> bool:
 
 
 def emergency_page(status: int) -> HttpResponse:
-    """The page that always shows what to do in an emergency, needing nothing but settings."""
+    """The page that always shows what to do in an emergency: the clinic's last known facts (or
+    the environment's defaults), needing no database, session or context processor."""
+    clinic = current_clinic()
     context = {
-        "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
-        "CLINIC_NAME": settings.CLINIC_NAME,
-        "CLINIC_PHONE": settings.CLINIC_PHONE,
+        "EMERGENCY_NUMBER": clinic.emergency_number,
+        "CLINIC_NAME": clinic.display_name,
+        "CLINIC_PHONE": clinic.daytime_phone,
         "STATIC_URL": settings.STATIC_URL,
     }
     response = HttpResponse(loader.get_template("outage.html").render(context), status=status)

@@ -205,7 +205,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Health answers live in the server-side session (database), never in URLs or readable cookies.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Encrypted cookie sessions: the questionnaire needs no database (procedures/sessions.py).
+SESSION_ENGINE = "procedures.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 4)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,8 @@ from django.conf import settings
 
 from procedures.questionnaire import SESSION_KEY
 
+from .session_support import store_in_session
+
 VIGNETTES = sorted((Path(__file__).parent / "vignettes").glob("*.json"))
 HOLDOUT = sorted((Path(__file__).parent / "vignettes" / "holdout").glob("*.json"))
 PUBLIC = settings.SHARED_DIR / "vignettes" / "public.json"
@@ -26,22 +28,25 @@ def stories() -> list[dict]:
 
 def start_session(client, story_input: dict) -> None:
     """The interview's answers for `story_input`, as if the patient had given them."""
-    session = client.session
-    session[SESSION_KEY] = {
-        "screen": {"red_flags": []},
-        "treatment": {
-            "procedure": story_input["procedure"],
-            "days": story_input["days_since_treatment"],
-            "area": story_input.get("area"),
+    store_in_session(
+        client,
+        **{
+            SESSION_KEY: {
+                "screen": {"red_flags": []},
+                "treatment": {
+                    "procedure": story_input["procedure"],
+                    "days": story_input["days_since_treatment"],
+                    "area": story_input.get("area"),
+                },
+                "symptoms": {"symptoms": list(story_input["symptoms"]), "trend": story_input.get("trend")},
+                "followup": {
+                    "started_day": story_input.get("symptoms_started_day"),
+                    "risk_factors": list(story_input.get("risk_factors", [])),
+                    "already_seen": story_input.get("already_seen", False),
+                },
+            }
         },
-        "symptoms": {"symptoms": list(story_input["symptoms"]), "trend": story_input.get("trend")},
-        "more": {
-            "started_day": story_input.get("symptoms_started_day"),
-            "risk_factors": list(story_input.get("risk_factors", [])),
-            "already_seen": story_input.get("already_seen", False),
-        },
-    }
-    session.save()
+    )
 
 
 _BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "dt", "dd", "a", "button", "summary", "th", "td", "label", "div"}

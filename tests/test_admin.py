@@ -94,11 +94,12 @@ def test_follow_up_queue_pages_open(reviewer_client):
 
 
 # --- No N+1 on list pages ---------------------------------------------------------------------
-# Every list page costs the same whatever the number of rows: 4 queries for the request itself
-# (session, user, the user's permissions through groups, the user's own permissions), then a
+# Every list page costs the same whatever the number of rows: 3 queries for the request itself
+# (user, the user's permissions through groups, the user's own permissions; the session is a
+# cookie, procedures/sessions.py), then a
 # count of the filtered rows, a count of all rows, and the page of rows with its joins and
 # annotated counts; list filters over a relation add one query each for their choices.
-BASE = 4 + 3
+BASE = 3 + 3
 LIST_QUERIES = {
     Procedure: BASE + 1,  # rows annotated with effect and link counts; + the kinds for the kind filter
     ExpectedEffect: BASE + 1,  # + procedure filter choices

@@ -10,6 +10,8 @@ from procedures import contact_views
 from procedures.contact import CONSENT_TEXT_VERSION
 from procedures.models import ContactRequest
 
+from .session_support import store_in_session
+
 RESULT = reverse("procedures:result")
 CONTACT = reverse("procedures:contact")
 SENT = reverse("procedures:contact-sent")
@@ -28,9 +30,7 @@ DETAILS = {"name": "Alice", "phone": "+1 213 555 0199", "email": "", "preferred_
 
 
 def answered(client, answers=URGENT):
-    session = client.session
-    session["check"] = answers
-    session.save()
+    store_in_session(client, check=answers)
     return client
 
 

@@ -9,6 +9,8 @@ from procedures.models import Procedure
 from procedures.services import publish_knowledge_base
 from tests.factories import UserFactory
 
+from .session_support import store_in_session
+
 LOGIN = reverse("admin:login")
 PASSWORD = "correct horse battery staple"
 
@@ -45,13 +47,14 @@ def test_staff_text_with_a_script_tag_is_escaped_on_patient_pages(client):
     from procedures.selectors import knowledge_base_data
 
     publish_knowledge_base(data=knowledge_base_data())
-    session = client.session
-    session["check"] = {
-        "screen": {"red_flags": [], "none": True},
-        "treatment": {"procedure": "trusculpt-id", "days": 1, "area": "abdomen"},
-        "symptoms": {"symptoms": ["redness"], "trend": "improving"},
-    }
-    session.save()
+    store_in_session(
+        client,
+        check={
+            "screen": {"red_flags": [], "none": True},
+            "treatment": {"procedure": "trusculpt-id", "days": 1, "area": "abdomen"},
+            "symptoms": {"symptoms": ["redness"], "trend": "improving"},
+        },
+    )
     page = client.get(reverse("procedures:result")).content.decode()
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert" in page

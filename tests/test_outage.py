@@ -75,27 +75,42 @@ def test_the_emergency_screen_renders_during_the_outage(client, fallback_file, s
 
 
 @pytest.mark.django_db
+def test_the_whole_questionnaire_completes_during_the_outage(client, fallback_file, settings):
+    """Sessions travel encrypted in the cookie (procedures/sessions.py): no step needs the database."""
+    settings.EMERGENCY_NUMBER = "112"
+    ask(client)  # this process holds the release in memory
+    with database_down():
+        assert client.post("/check/", {"none_of_these": "on"})["Location"] == "/check/treatment/"
+        step = client.post("/check/treatment/", {"procedure": "dermal-filler", "days_ago": "0", "area": "lips"})
+        assert step["Location"] == "/check/symptoms/"
+        step = client.post("/check/symptoms/", {"symptoms": ["skin-blanching", "severe-pain"]})
+        assert step.status_code == 302
+        if step["Location"] == "/check/more/":
+            assert client.post("/check/more/", {}).status_code == 302
+        result = client.get("/check/result/")
+    assert result.status_code == 200
+    assert result.context["level"].value == "emergency"
+    assert 'href="tel:' in result.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_page_that_needs_the_database_answers_the_emergency_page_not_a_bare_500(client, fallback_file, settings):
     settings.EMERGENCY_NUMBER = "112"
     settings.CLINIC_PHONE = "+1 555 0100"
-    client.post("/check/", {"none_of_these": "on"})  # a session in the database
     client.raise_request_exception = False
     with database_down():
-        response = client.get("/check/treatment/")
+        response = client.post("/admin/login/", {"username": "rosa", "password": "wrong"})  # reads the users table
     assert response.status_code in (500, 503)
     page = response.content.decode()
     assert 'href="tel:112"' in page and "+1 555 0100" in page
     assert "Server Error" not in page
 
 
-@pytest.mark.django_db
-def test_a_failure_after_the_view_still_shows_the_emergency_number(client, fallback_file, settings):
-    """The session is saved after the view has answered: its failure reaches handler500."""
-    settings.DEBUG = False
+def test_an_unexpected_error_still_shows_the_emergency_number(rf, settings):
+    from procedures.outage import server_error
+
     settings.EMERGENCY_NUMBER = "112"
-    ask(client)
-    client.raise_request_exception = False
-    with database_down():
-        response = client.post("/check/", {"red_flags": ["difficulty-breathing"]})
-    assert response.status_code == 500
-    assert 'href="tel:112"' in response.content.decode()
+    page = server_error(rf.get("/check/result/"))
+    assert page.status_code == 500 and 'href="tel:112"' in page.content.decode()
+    api = server_error(rf.get("/api/v1/assessments"))
+    assert api.status_code == 500 and api["Content-Type"] == "application/json"
