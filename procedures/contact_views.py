@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 from .care_card import callback_promise
 from .clinic import current_clinic
 from .contact import CONSENT_TEXT_VERSION, ContactForm
+from .outbox import park_contact_request
 from .questionnaire import (
     contact_sent_reference,
     keep_pending_contact,
@@ -68,22 +70,36 @@ def contact_request(request: HttpRequest) -> HttpResponse:
         # Shown again with its errors on the result page (PRG); never stored beyond that.
         keep_pending_contact(request.session, {name: request.POST.get(name, "") for name in form.fields})
         return redirect(reverse("procedures:result") + "#contact")
+    fields = {
+        "contact": form.cleaned_data,
+        "consent_text_version": CONSENT_TEXT_VERSION,
+        "answers": saved,
+        "result": _result_record(assessment),
+        "urgency": assessment.urgency,
+        "engine_version": assessment.engine_version,
+        "knowledge_base_version": assessment.knowledge_base_version,
+        "language": patient_language(),
+    }
     try:
-        contact = create_contact_request(
-            contact=form.cleaned_data,
-            consent_text_version=CONSENT_TEXT_VERSION,
-            answers=saved,
-            result=_result_record(assessment),
-            urgency=assessment.urgency,
-            engine_version=assessment.engine_version,
-            knowledge_base_version=assessment.knowledge_base_version,
-            language=patient_language(),
-        )
+        contact = create_contact_request(**fields)
+    except DatabaseError:
+        return _park(request, fields, assessment)
     except Exception:  # whatever failed, the patient must learn that the clinic was not told
         logger.exception("Could not save a %s contact request", assessment.urgency)
         return render(request, "procedures/contact_failed.html", {"level": level(assessment.urgency)}, status=503)
     remember_contact_sent(request.session, contact.pk)
     return redirect("procedures:contact-sent")
+
+
+def _park(request: HttpRequest, fields: dict, assessment: ShownAssessment) -> HttpResponse:
+    """The database is down: keep the request in the local outbox and say so plainly."""
+    context = {"level": level(assessment.urgency)}
+    try:
+        park_contact_request(fields)
+    except OSError:
+        logger.exception("Could not park a %s contact request in the local outbox", assessment.urgency)
+        return render(request, "procedures/contact_failed.html", context, status=503)
+    return render(request, "procedures/contact_parked.html", context, status=202)
 
 
 @never_cache

@@ -625,6 +625,9 @@ class ContactRequest(models.Model):
         blank=True,
         help_text=_("Your own judgement of how urgent it really was, recorded at closing."),
     )
+    # Set when the request was first parked in the local outbox during a database outage: replaying
+    # it twice finds this and stores nothing new (procedures/outbox.py).
+    outbox_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["created_at"]
@@ -750,3 +753,32 @@ class OpeningHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class StaffNotification(models.Model):
+    """An email to staff waiting to be sent, sent, or failing: the mail outbox.
+
+    Saved in the same transaction as what it is about, and sent by `manage.py process_outboxes`,
+    never on a patient's request: a hung or refusing mail server costs a patient nothing. Carries
+    no name, contact detail or symptom (staff open the request in the admin).
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    contact_request = models.ForeignKey(
+        ContactRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    recipients = models.JSONField(default=list)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("staff notification")
+        verbose_name_plural = _("staff notifications")
+
+    def __str__(self) -> str:
+        return self.subject

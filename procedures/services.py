@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 
-from .clinic import current_clinic
 from .hashing import content_hash
 from .integrity import check_knowledge_base, shared_vocabulary
 from .models import (
@@ -31,6 +29,7 @@ from .models import (
     RuleClause,
     WarningSign,
 )
+from .outbox import queue_staff_notification
 from .releases import release_candidate_data
 from .triage import LEVEL_RANK, KnowledgeBase
 from .vignette_audit import ConsensusThresholds, Miss, run_audit, run_consensus_audit
@@ -226,11 +225,13 @@ def create_contact_request(
     engine_version: str,
     knowledge_base_version: str,
     language: str,
+    outbox_id: uuid.UUID | None = None,
 ) -> ContactRequest:
-    """Store a consented contact request in one transaction; email staff when it is urgent.
+    """Store a consented contact request in one transaction, with the email to staff when it is
+    urgent (procedures/outbox.py sends it later: no mail server is ever on the patient's path).
 
-    The caller has checked consent: this refuses to store anything without it. The email is sent
-    only after the commit, and a failing mail server never loses the stored request.
+    The caller has checked consent: this refuses to store anything without it. `outbox_id` is set
+    when the request comes back from the local outbox after an outage.
     """
     if not contact.get("consent"):
         raise ValueError("A contact request is stored only with the patient's consent.")
@@ -248,39 +249,13 @@ def create_contact_request(
             urgency=urgency,
             engine_version=engine_version,
             knowledge_base_version=knowledge_base_version,
+            outbox_id=outbox_id,
         )
         request.full_clean()
         request.save()
         if urgency in settings.CONTACT_NOTIFY_LEVELS:
-            transaction.on_commit(lambda: notify_staff(request))
+            queue_staff_notification(request)
     return request
-
-
-def notify_staff(request: ContactRequest) -> bool:
-    """Email the clinic about a new request. Carries no name, contact detail or symptom: staff
-    open the request in the admin, so health data does not travel by email."""
-    recipients = settings.CONTACT_NOTIFY_EMAILS
-    if not recipients:
-        logger.error("Contact request %s is %s but CONTACT_NOTIFY_EMAILS is empty", request.pk, request.urgency)
-        return False
-    target = current_clinic().callback_for(request.urgency)
-    path = reverse("admin:procedures_contactrequest_change", args=[request.pk])
-    body = (
-        f"A patient asked the clinic to contact them. Their result was: {request.get_urgency_display()}.\n"
-        f"Target: contact within {target} minutes.\n\n"
-        f"Open request #{request.pk} in the staff admin: {path}\n"
-    )
-    try:
-        send_mail(
-            f"[symptomcheck] {request.get_urgency_display()} contact request #{request.pk}",
-            body,
-            None,
-            recipients,
-        )
-    except Exception:  # the request is saved and in the queue; the mail is a convenience
-        logger.exception("Could not email staff about contact request %s", request.pk)
-        return False
-    return True
 
 
 _NEXT_STAMP = {

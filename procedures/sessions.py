@@ -3,9 +3,9 @@
 The questionnaire keeps a patient's answers in the session. With sessions in the database, an
 outage stopped the questionnaire at its first step, and expired sessions full of health answers
 stayed in a table nobody purged. Here the whole session travels in the patient's cookie,
-encrypted and authenticated with Fernet (the `cryptography` library: AES-128-CBC with an
-HMAC-SHA256, and a timestamp checked against SESSION_COOKIE_AGE), under a key derived from
-SECRET_KEY; SECRET_KEY_FALLBACKS still open older cookies while a key is rotated.
+encrypted and authenticated (procedures/encryption.py: Fernet under a key derived from
+SECRET_KEY), its timestamp checked against SESSION_COOKIE_AGE; SECRET_KEY_FALLBACKS still open
+older cookies while a key is rotated.
 
 Trade-off, as with Django's signed-cookie sessions: logging out clears the cookie in the browser,
 but a copy taken before stays valid until it expires (SESSION_COOKIE_AGE). Staff passwords
@@ -15,31 +15,14 @@ See docs/decisions/0002-sessions.md.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import zlib
-from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
 from django.contrib.sessions.backends import signed_cookies
 
-_PURPOSE = b"symptomcheck.sessions.v1"
+from .encryption import InvalidToken, decrypt, encrypt
 
-
-def _fernet_for(secret: str) -> Fernet:
-    digest = hashlib.sha256(_PURPOSE + b"\0" + secret.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-@cache
-def _keys(secret: str, fallbacks: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([_fernet_for(secret), *(_fernet_for(old) for old in fallbacks)])
-
-
-def _box() -> MultiFernet:
-    return _keys(settings.SECRET_KEY, tuple(getattr(settings, "SECRET_KEY_FALLBACKS", ())))
+_PURPOSE = "sessions"
 
 
 class SessionStore(signed_cookies.SessionStore):
@@ -48,7 +31,7 @@ class SessionStore(signed_cookies.SessionStore):
     def load(self) -> dict:
         try:
             token = self.session_key.encode()
-            data = _box().decrypt(token, ttl=self.get_session_cookie_age())
+            data = decrypt(_PURPOSE, token, ttl=self.get_session_cookie_age())
             return json.loads(zlib.decompress(data))
         except (InvalidToken, AttributeError, ValueError, zlib.error):
             # Tampered with, expired, written under a retired key, or no cookie: a fresh session.
@@ -58,4 +41,4 @@ class SessionStore(signed_cookies.SessionStore):
     def _get_session_key(self) -> str:
         session = getattr(self, "_session_cache", {})
         data = zlib.compress(json.dumps(session, separators=(",", ":")).encode())
-        return _box().encrypt(data).decode()
+        return encrypt(_PURPOSE, data).decode()

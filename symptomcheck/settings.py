@@ -289,6 +289,9 @@ PUBLISH_GATE_MAX_UNDER_TRIAGE = float(os.environ.get("PUBLISH_GATE_MAX_UNDER_TRI
 CONTACT_NOTIFY_EMAILS = env_list("CONTACT_NOTIFY_EMAILS", ["clinic@localhost"] if DEBUG else [])
 CONTACT_NOTIFY_LEVELS = tuple(level.value for level in URGENCY_LEVELS if level.alerts_staff)
 CONTACT_REQUEST_RETENTION_DAYS = env_int("CONTACT_REQUEST_RETENTION_DAYS", 180)
+# Where contact requests wait, encrypted, while the database is down (procedures/outbox.py). It
+# must survive restarts: on a server, a local disk that is backed up, not a temporary folder.
+CONTACT_OUTBOX_DIR = os.environ.get("CONTACT_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox"))
 # How soon the clinic aims to contact a patient, per level (minutes); the queue shows each wait against it.
 # Defaults come with each level (procedures/triage/scales.py); CONTACT_TARGET_MINUTES_<LEVEL> overrides one.
 CONTACT_TARGET_MINUTES = {

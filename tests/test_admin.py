@@ -112,7 +112,8 @@ LIST_QUERIES = {
     Source: BASE,
     RiskFactor: BASE + 1,  # rows annotated with their effect counts; + the groups for the group filter
     KnowledgeBaseRelease: BASE,  # the large frozen data is deferred
-    ContactRequest: BASE + 2,  # rows annotated with level rank; + the date hierarchy's range and its dates
+    ContactRequest: BASE
+    + 3,  # rows annotated with level rank; + the date hierarchy's range and its dates; + failing emails
 }
 
 

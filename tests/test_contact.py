@@ -2,13 +2,13 @@
 
 import pytest
 from django.core import mail
-from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
 
 from procedures import contact_views
 from procedures.contact import CONSENT_TEXT_VERSION
 from procedures.models import ContactRequest
+from procedures.outbox import send_due_notifications
 
 from .session_support import store_in_session
 
@@ -89,10 +89,11 @@ def test_a_phone_number_or_an_email_is_needed(patient):
 
 
 @pytest.mark.django_db
-def test_staff_are_emailed_about_an_urgent_request(patient, settings, django_capture_on_commit_callbacks):
+def test_staff_are_emailed_about_an_urgent_request_by_the_outbox_worker(patient, settings):
     settings.CONTACT_NOTIFY_EMAILS = ["nurse@clinic.example"]
-    with django_capture_on_commit_callbacks(execute=True):
-        patient.post(CONTACT, DETAILS)
+    patient.post(CONTACT, DETAILS)
+    assert mail.outbox == []  # nothing is sent on the patient's request
+    assert send_due_notifications().sent == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["nurse@clinic.example"]
@@ -101,20 +102,21 @@ def test_staff_are_emailed_about_an_urgent_request(patient, settings, django_cap
 
 
 @pytest.mark.django_db
-def test_no_email_for_a_self_care_request(client, settings, django_capture_on_commit_callbacks):
+def test_no_email_for_a_self_care_request(client, settings):
     answered(client, SELF_CARE)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(CONTACT, DETAILS)
+    client.post(CONTACT, DETAILS)
     assert ContactRequest.objects.get().urgency == "self_care"
+    assert send_due_notifications().sent == 0
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
 def test_a_failed_save_is_told_plainly_with_the_clinic_phone(patient, settings, monkeypatch):
+    """A failure that is not the database's (the outbox keeps those: tests/test_outboxes.py)."""
     settings.CLINIC_PHONE = "+1 213 555 0100"
 
     def broken(**kwargs):
-        raise DatabaseError("disk full")
+        raise RuntimeError("a bug")
 
     monkeypatch.setattr(contact_views, "create_contact_request", broken)
     response = patient.post(CONTACT, DETAILS)
@@ -124,12 +126,12 @@ def test_a_failed_save_is_told_plainly_with_the_clinic_phone(patient, settings, 
 
 
 @pytest.mark.django_db
-def test_a_failing_mail_server_does_not_lose_the_request(patient, settings, django_capture_on_commit_callbacks):
+def test_a_failing_mail_server_does_not_lose_the_request(patient, settings):
     settings.EMAIL_BACKEND = "tests.test_contact.BrokenEmailBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        response = patient.post(CONTACT, DETAILS)
+    response = patient.post(CONTACT, DETAILS)
     assert response.url == SENT
     assert ContactRequest.objects.count() == 1
+    assert send_due_notifications().failed == 1  # and the worker will try again
 
 
 class BrokenEmailBackend:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .. import followup  # procedures/followup.py: targets, waiting times, triage on real cases
-from ..models import ContactRequest
+from ..models import ContactRequest, StaffNotification
+from ..outbox import failing_notifications
 from ..services import advance_contact_request
 from ..triage.scales import LEVEL_BY_VALUE
 
@@ -96,6 +97,24 @@ def _csv_safe(value) -> str:
 class ContactRequestAdmin(admin.ModelAdmin):
     form = ContactRequestForm
     change_list_template = "admin/procedures/contactrequest/change_list.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        failing = failing_notifications()
+        if failing:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email to staff is failing and will be retried: check the mail server "
+                    "(Staff notifications).",
+                    "%(count)d emails to staff are failing and will be retried: check the mail server "
+                    "(Staff notifications).",
+                    failing,
+                )
+                % {"count": failing},
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
     list_display = (
         "reference",
         "urgency_column",
@@ -308,3 +327,28 @@ class ContactRequestAdmin(admin.ModelAdmin):
                 "changelist_url": reverse("admin:procedures_contactrequest_changelist"),
             },
         )
+
+
+# --- The mail outbox ----------------------------------------------------------------------------
+
+
+@admin.register(StaffNotification)
+class StaffNotificationAdmin(admin.ModelAdmin):
+    """Emails to staff, as the outbox worker left them: read only. Failing ones are flagged on the
+    follow-up queue too, because a failing mail server means staff are not being told."""
+
+    list_display = ("created_at", "subject", "state", "attempts", "next_attempt_at", "last_error")
+    list_filter = (("sent_at", admin.EmptyFieldListFilter),)
+    readonly_fields = [f.name for f in StaffNotification._meta.fields]
+
+    @admin.display(description=_("state"))
+    def state(self, obj: StaffNotification) -> str:
+        if obj.sent_at:
+            return str(_("Sent"))
+        return str(_("Failing, will retry")) if obj.attempts else str(_("Waiting"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
