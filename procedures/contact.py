@@ -25,7 +25,9 @@ _PHONE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 class ContactForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=120)
     phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
-    email = forms.EmailField(label=_("Email address"), required=False)
+    # The lengths are the database columns' (ContactRequest): a longer value is refused here with
+    # a message, never cut short or failing when it is saved.
+    email = forms.EmailField(label=_("Email address"), required=False, max_length=254)
     preferred_time = forms.ChoiceField(
         label=_("When is best to reach you?"),
         choices=ContactRequest.PreferredTime.choices,

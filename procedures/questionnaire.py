@@ -51,8 +51,10 @@ def missing_step(session, upto: str | None = None) -> str | None:
 
 
 def forget_answers(session) -> None:
-    """Start again: the answers are dropped from the session."""
-    session.pop(SESSION_KEY, None)
+    """Start again: the answers are dropped from the session, with any contact request made about
+    them (a new result is judged on its own level, and offers its own contact form)."""
+    for key in (SESSION_KEY, SENT_KEY, PENDING_KEY):
+        session.pop(key, None)
 
 
 def saved_answers(session, kb: KnowledgeBase) -> Answers | None:

@@ -11,7 +11,6 @@ urlpatterns = [
     path("check/symptoms/", views.symptoms_step, name="symptoms"),
     path("check/more/", views.follow_up_step, name="follow-up"),
     path("check/result/", views.result, name="result"),
-    path("check/emergency/", views.emergency_result, name="emergency"),
     path("check/restart/", views.restart, name="restart"),
     path("check/contact/", contact_views.contact_request, name="contact"),
     path("check/contact/sent/", contact_views.contact_sent, name="contact-sent"),

@@ -56,22 +56,12 @@ def emergency_screen(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             flags = form.cleaned_data["red_flags"]
             save_step(request.session, "screen", {"red_flags": flags, "none": not flags})
-            return redirect("procedures:emergency" if flags else "procedures:treatment")
+            # Both answers lead on under URLs that do not tell a log reader which it was.
+            return redirect("procedures:result" if flags else "procedures:treatment")
     else:
         initial = {"red_flags": saved["red_flags"], "none_of_these": saved["none"]} if saved else None
         form = EmergencyScreenForm(initial=initial, kb=kb, language=patient_language())
     return render(request, "procedures/screen.html", {"form": form, "step": 1})
-
-
-@never_cache
-def emergency_result(request: HttpRequest) -> HttpResponse:
-    kb = published_knowledge_base()
-    flags = (saved_steps(request.session).get("screen") or {}).get("red_flags") or []
-    if not flags:
-        return redirect("procedures:screen")
-    language = patient_language()
-    labels = [say(kb.symptoms[s].label, language) for s in flags if s in kb.symptoms]
-    return render(request, "procedures/emergency.html", {"flags": labels, "level": EMERGENCY})
 
 
 @never_cache
@@ -162,6 +152,13 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _emergency_result(request: HttpRequest, kb: KnowledgeBase, flags: list[str]) -> HttpResponse:
+    """A red flag on the first screen: the emergency page, at the same URL as every result."""
+    language = patient_language()
+    labels = [say(kb.symptoms[s].label, language) for s in flags if s in kb.symptoms]
+    return render(request, "procedures/emergency.html", {"flags": labels, "level": EMERGENCY})
+
+
 def _completed_answers(request: HttpRequest, kb: KnowledgeBase) -> Answers | HttpResponse:
     """The answers of a completed questionnaire, or where the patient must go first."""
     if not kb.procedures:
@@ -214,6 +211,8 @@ def follow_up_step(request: HttpRequest) -> HttpResponse:
 @never_cache
 def result(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
+    if flags := (saved_steps(request.session).get("screen") or {}).get("red_flags"):
+        return _emergency_result(request, kb, flags)
     answers = _completed_answers(request, kb)
     if isinstance(answers, HttpResponse):
         return answers

@@ -163,3 +163,21 @@ def test_the_form_renders_in_spanish(patient):
     page = patient.get(RESULT, HTTP_ACCEPT_LANGUAGE="es")
     assert page.status_code == 200
     assert 'name="consent"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_email_longer_than_its_column_is_refused_with_a_message(patient):
+    too_long = "a" * 245 + "@example.com"  # 257 characters: a valid address, but the column holds 254
+    response = patient.post(CONTACT, {**DETAILS, "email": too_long})
+    assert response.status_code == 302 and ContactRequest.objects.count() == 0
+    assert "Ensure this value has at most 254 characters" in patient.get(RESULT).content.decode()
+
+
+@pytest.mark.django_db
+def test_after_start_again_a_new_result_offers_its_own_contact_form(patient):
+    patient.post(CONTACT, {**DETAILS})
+    assert "You have asked the clinic to contact you" in patient.get(RESULT).content.decode()
+    patient.post("/check/restart/")
+    store_in_session(patient, check=URGENT)
+    page = patient.get(RESULT).content.decode()
+    assert "You have asked the clinic to contact you" not in page and 'action="/check/contact/"' in page

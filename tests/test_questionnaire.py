@@ -7,7 +7,7 @@ SCREEN = reverse("procedures:screen")
 TREATMENT = reverse("procedures:treatment")
 SYMPTOMS = reverse("procedures:symptoms")
 RESULT = reverse("procedures:result")
-EMERGENCY = reverse("procedures:emergency")
+EMERGENCY = reverse("procedures:result")  # the emergency page, at the URL of every result
 
 
 def answer_screen(client, **data):

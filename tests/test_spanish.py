@@ -175,8 +175,8 @@ def test_the_switcher_changes_the_language_and_comes_back(client):
 
 @pytest.mark.django_db
 def test_emergency_screen_is_complete_in_spanish(spanish_client):
-    assert walk(spanish_client, BREATHING).url == "/check/emergency/"
-    text = _assert_spanish(spanish_client.get("/check/emergency/"))
+    assert walk(spanish_client, BREATHING).url == "/check/result/"
+    text = _assert_spanish(spanish_client.get("/check/result/"))
     assert "Llame al 911 ahora" in text
     assert "Dificultad para respirar" in text or "respirar" in text  # the red flag's Spanish label
 

@@ -54,7 +54,7 @@ def _answer_by_pointer(patient, story: Story, name: str, *, check: bool = True) 
         patient.tap("label[for='id_none_of_these']")
     patient.submit()
     if story.red_flags:
-        _at(page, "/check/emergency/")
+        _at(page, "/check/result/")
         return
     _at(page, "/check/treatment/")
     if check:
