@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from .care_card import callback_promise
+from .client_address import client_ip
 from .clinic import current_clinic
 from .contact import CONSENT_TEXT_VERSION, ContactForm
 from .outbox import park_contact_request
@@ -28,6 +29,7 @@ from .questionnaire import (
     saved_answers,
     saved_steps,
 )
+from .rate_limits import contact_limits, over_limit, phone_key
 from .selectors import published_knowledge_base
 from .services import create_contact_request
 from .triage import KnowledgeBase, assess
@@ -70,6 +72,8 @@ def contact_request(request: HttpRequest) -> HttpResponse:
         # Shown again with its errors on the result page (PRG); never stored beyond that.
         keep_pending_contact(request.session, {name: request.POST.get(name, "") for name in form.fields})
         return redirect(reverse("procedures:result") + "#contact")
+    if _too_many(request, form.cleaned_data):
+        return render(request, "procedures/contact_limited.html", {"level": level(assessment.urgency)}, status=429)
     fields = {
         "contact": form.cleaned_data,
         "consent_text_version": CONSENT_TEXT_VERSION,
@@ -89,6 +93,14 @@ def contact_request(request: HttpRequest) -> HttpResponse:
         return render(request, "procedures/contact_failed.html", {"level": level(assessment.urgency)}, status=503)
     remember_contact_sent(request.session, contact.pk)
     return redirect("procedures:contact-sent")
+
+
+def _too_many(request: HttpRequest, contact: dict) -> bool:
+    """Over the limit for this address or this phone number (both are counted either way)."""
+    per_address, per_phone = contact_limits()
+    address = over_limit(per_address, client_ip(request))
+    phone = over_limit(per_phone, phone_key(contact.get("phone", "")))
+    return address or phone
 
 
 def _park(request: HttpRequest, fields: dict, assessment: ShownAssessment) -> HttpResponse:

@@ -31,6 +31,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -115,6 +117,25 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it locks out repeated failed admin logins.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own files; no inline
+# script anywhere. Inline style *attributes* are allowed for the recovery timeline's bar widths
+# (style-src-attr), never <style> elements.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "symptomcheck.urls"
 # Under /api/, a refused CSRF check answers JSON like every other API error.
@@ -170,6 +191,11 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind reverse proxies, the client's address comes from the X-Forwarded-For entries those
+# proxies added (procedures/client_address.py). 0 = Django faces the internet directly; the
+# production recipe (deploy/) runs one proxy, so it sets 1.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "procedures.client_address.client_ip"
 
 # Content languages (docs/decisions/0001-translations.md): English (LANGUAGE_CODE) is the source
 # language; each other language needs its catalogue (locale/<code>/, `makemessages -l <code>`)
@@ -289,6 +315,16 @@ PUBLISH_GATE_MAX_UNDER_TRIAGE = float(os.environ.get("PUBLISH_GATE_MAX_UNDER_TRI
 CONTACT_NOTIFY_EMAILS = env_list("CONTACT_NOTIFY_EMAILS", ["clinic@localhost"] if DEBUG else [])
 CONTACT_NOTIFY_LEVELS = tuple(level.value for level in URGENCY_LEVELS if level.alerts_staff)
 CONTACT_REQUEST_RETENTION_DAYS = env_int("CONTACT_REQUEST_RETENTION_DAYS", 180)
+# Contact requests allowed per hour from one address, and for one phone number
+# (procedures/rate_limits.py; docs/operations.md says why these numbers).
+CONTACT_LIMIT_PER_ADDRESS_PER_HOUR = env_int("CONTACT_LIMIT_PER_ADDRESS_PER_HOUR", 10)
+CONTACT_LIMIT_PER_PHONE_PER_HOUR = env_int("CONTACT_LIMIT_PER_PHONE_PER_HOUR", 3)
+# The default cache is each process's memory; rate limits count in a table every worker shares.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rate_limit_counts"},
+}
+RATE_LIMIT_CACHE = "ratelimit"
 # Where contact requests wait, encrypted, while the database is down (procedures/outbox.py). It
 # must survive restarts: on a server, a local disk that is backed up, not a temporary folder.
 CONTACT_OUTBOX_DIR = os.environ.get("CONTACT_OUTBOX_DIR", str(BASE_DIR / "var" / "outbox"))
