@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from .hashing import content_hash
 from .integrity import check_knowledge_base, shared_vocabulary
+from .locks import hold_publish_lock
 from .models import (
     CombinationRule,
     Complication,
@@ -43,17 +44,18 @@ def publish_knowledge_base(*, user=None, note: str = "", data: dict | None = Non
 
     Without `data`, the release holds reviewed content only (see releases.py): rows still in
     draft or in review keep the values of the latest release. Every process notices the new
-    version at its next assessment (see selectors). The version number is taken under a row lock
-    so two simultaneous publishes cannot collide. This does not run the safety gate: staff publish
-    through `publish_content()`, which does.
+    version at its next assessment (see selectors). The version number is taken under the
+    publish lock (procedures/locks.py), so two simultaneous publishes cannot collide. This does
+    not run the safety gate: staff publish through `publish_content()`, which does.
     """
-    if data is None:
-        data = release_candidate_data()
-    KnowledgeBaseRelease.objects.select_for_update().order_by("-version").first()
-    version = (KnowledgeBaseRelease.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-    return KnowledgeBaseRelease.objects.create(
-        version=version, published_by=user, note=note[:300], content_hash=content_hash(data), data=data
-    )
+    with transaction.atomic():
+        hold_publish_lock()  # callers that read content first took it already; taking it again is free
+        if data is None:
+            data = release_candidate_data()
+        version = (KnowledgeBaseRelease.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+        return KnowledgeBaseRelease.objects.create(
+            version=version, published_by=user, note=note[:300], content_hash=content_hash(data), data=data
+        )
 
 
 # --- The safety gate -------------------------------------------------------------------------
@@ -195,6 +197,7 @@ def publish_content(rows: Iterable[models.Model], *, user, note: str = "") -> Pu
     All or nothing: when the gate refuses, PublishRefused is raised and the rows stay in review.
     """
     with transaction.atomic():
+        hold_publish_lock()  # before reading anything: a concurrent publish's approvals must be seen
         now = timezone.now()
         approved = 0
         for row in _with_parts(rows):

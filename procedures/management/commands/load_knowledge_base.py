@@ -14,6 +14,7 @@ from django.db import transaction
 from procedures.hashing import content_hash
 from procedures.integrity import check_knowledge_base, shared_vocabulary
 from procedures.kb_loader import load_knowledge_base
+from procedures.locks import hold_publish_lock
 from procedures.releases import release_candidate_data
 from procedures.selectors import latest_release
 from procedures.services import publish_knowledge_base
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"No knowledge base at {directory}")
         try:
             with transaction.atomic():
+                hold_publish_lock()  # a second load (or a publish) waits, then finds this one's rows
                 report = load_knowledge_base(directory, overwrite_edits=overwrite_edits)
                 # Reviewed content only: a row staff are still editing keeps its released values.
                 data = release_candidate_data()
