@@ -6,7 +6,7 @@ PORT ?= 8000
 # Development defaults; production sets DJANGO_SECRET_KEY and leaves DJANGO_DEBUG unset.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup install migrate load test lint audit benchmark clean
+.PHONY: run setup install migrate load test lint audit benchmark serve-prod faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ audit: load
 
 benchmark: load
 	$(DEV_ENV) $(BIN)/python benchmarks/bench.py
+
+## The production stack locally (gunicorn gthread + nginx on :8080); needs DATABASE_URL (PostgreSQL)
+serve-prod: install
+	$(BIN)/pip install --quiet -r requirements-serve.txt
+	deploy/serve.sh
+
+## Fault injection against that stack: database stopped mid-journey, a worker killed under load
+faults: install
+	$(BIN)/pip install --quiet -r requirements-serve.txt
+	$(BIN)/python tests/faults/run_faults.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, contact_views, staff_views, views
+from . import api, contact_views, health, staff_views, views
 
 app_name = "procedures"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("check/contact/", contact_views.contact_request, name="contact"),
     path("check/contact/sent/", contact_views.contact_sent, name="contact-sent"),
     path("staff/preview/", staff_views.preview, name="staff-preview"),
+    path("health/", health.health, name="health"),
     path("api/v1/assessments", api.assessments, name="api-assessments"),
     path("api/v1/procedures", api.procedure_list, name="api-procedures"),
     path("api/v1/symptoms", api.symptom_list, name="api-symptoms"),

@@ -35,3 +35,9 @@ def kb(db):
     from procedures.selectors import published_knowledge_base
 
     return published_knowledge_base()
+
+
+@pytest.fixture(autouse=True)
+def _outbox_in_a_temporary_folder(settings, tmp_path):
+    """No test parks a contact request where a developer's real outbox is."""
+    settings.CONTACT_OUTBOX_DIR = str(tmp_path / "contact-outbox")

@@ -114,3 +114,21 @@ def test_an_unexpected_error_still_shows_the_emergency_number(rf, settings):
     assert page.status_code == 500 and 'href="tel:112"' in page.content.decode()
     api = server_error(rf.get("/api/v1/assessments"))
     assert api.status_code == 500 and api["Content-Type"] == "application/json"
+
+
+@pytest.mark.django_db
+def test_health_says_ok_then_degraded_with_a_reason_in_the_log(client, fallback_file, caplog):
+    assert client.get("/health/").json()["status"] == "ok"
+    with database_down():
+        response = client.get("/health/")
+    assert response.status_code == 200  # the safety path still works: keep sending traffic
+    body = response.json()
+    assert body["status"] == "degraded" and "database unreachable" in body["reasons"][0]
+    assert "Health degraded: database unreachable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_health_is_down_without_any_knowledge_base(client, fallback_file):
+    with database_down():
+        response = client.get("/health/")
+    assert response.status_code == 503 and response.json()["status"] == "down"

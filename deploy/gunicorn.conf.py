@@ -1,0 +1,27 @@
+"""Gunicorn for symptomcheck: threaded workers behind nginx (deploy/nginx.conf).
+
+gthread: each worker process serves several requests at once on threads. Requests here are short
+and mostly wait on PostgreSQL, so threads keep a slow database call from holding a whole process;
+slow *clients* never reach gunicorn, because nginx reads each request whole before passing it on.
+Plain sync workers were starved by 40 slow-header connections; async workers would need every
+library to cooperate with an event loop, for no gain at this load.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+timeout = 30  # a worker silent this long is restarted
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Access log without query strings or bodies: no health data (patient URLs carry none).
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"
