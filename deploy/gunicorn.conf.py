@@ -21,7 +21,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # Access log without query strings or bodies: no health data (patient URLs carry none).
-accesslog = "-"
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it off (the fault suite)
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"

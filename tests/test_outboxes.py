@@ -96,6 +96,18 @@ def test_when_even_the_disk_refuses_the_patient_is_told_to_call(patient, outbox,
     assert b"your request was not sent" in response.content
 
 
+def _due_notification() -> StaffNotification:
+    from tests.factories import ContactRequestFactory
+
+    return StaffNotification.objects.create(
+        contact_request=ContactRequestFactory(),
+        subject="s",
+        body="b",
+        recipients=["nurse@clinic.example"],
+        next_attempt_at=timezone.now(),
+    )
+
+
 # --- Mail outbox against real SMTP servers --------------------------------------------------------
 
 
@@ -198,17 +210,10 @@ def test_a_refusing_mail_server_is_retried_with_backoff_and_shown_to_staff(patie
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SKIP LOCKED needs PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_each_email_once(smtp_server, settings):
-    from tests.factories import ContactRequestFactory
 
     settings.CONTACT_NOTIFY_EMAILS = ["nurse@clinic.example"]
     for _ in range(12):
-        StaffNotification.objects.create(
-            contact_request=ContactRequestFactory(),
-            subject="s",
-            body="b",
-            recipients=["nurse@clinic.example"],
-            next_attempt_at=timezone.now(),
-        )
+        _due_notification()
     results, start = [], threading.Barrier(2)
 
     def worker():
@@ -234,15 +239,9 @@ def test_two_workers_at_once_send_each_email_once(smtp_server, settings):
 def test_staff_see_failing_emails_on_the_follow_up_queue(client, refusing_smtp_server, settings):
     from django.urls import reverse
 
-    from tests.factories import ContactRequestFactory, staff_user
+    from tests.factories import staff_user
 
-    StaffNotification.objects.create(
-        contact_request=ContactRequestFactory(),
-        subject="s",
-        body="b",
-        recipients=["nurse@clinic.example"],
-        next_attempt_at=timezone.now(),
-    )
+    _due_notification()
     send_due_notifications()
     client.force_login(staff_user("Front desk"))
     page = client.get(reverse("admin:procedures_contactrequest_changelist")).content.decode()

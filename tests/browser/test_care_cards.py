@@ -65,7 +65,7 @@ def _first_screen(patient, story_name: str) -> None:
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     patient.page.screenshot(path=str(folder / f"first-screen-{patient.tag}-{story_name}.png"))
-    _record(story_name, first_screen_words=patient.page.evaluate(FIRST_SCREEN_WORDS))
+    _record(f"{story_name} ({patient.tag})", first_screen_words=patient.page.evaluate(FIRST_SCREEN_WORDS))
 
 
 def _record(story_name: str, **numbers) -> None:
@@ -140,6 +140,7 @@ def test_an_urgent_result_while_the_clinic_is_closed(closed_clinic, browser):
     assert "The clinic is closed now. Call its after-hours line." in page.locator(".action-card").inner_text()
     assert page.locator("main .call-button").get_attribute("href") == "tel:+1 213 555 0199"
     assert _on_first_screen(page, "main .call-button")
+    _first_screen(patient, "urgent-clinic-closed")
 
 
 @pytest.mark.parametrize("story", [*LEVEL_STORIES, BLOCKED_VESSEL], ids=lambda s: s.name)
@@ -151,6 +152,7 @@ def test_each_level_in_spanish(browser, story):
     text = page.locator("main").inner_text()
     for english in ("What to do now", "Get help faster", "What it might be", "Your answers", "Most likely", "Call "):
         assert english not in text, f"English left on the Spanish page: {english!r}"
+    _first_screen(patient, story.name)
 
 
 def _pages(pdf: bytes) -> int:
@@ -177,7 +179,7 @@ def test_each_level_prints_on_one_page_answers_first(browser, story):
     folder.mkdir(parents=True, exist_ok=True)
     pdf = page.pdf(path=str(folder / f"result-{story.name}.pdf"), format="Letter")
     pages = _pages(pdf)
-    _record(story.name, level=story.level, printed_pages=pages)
+    _record(f"{story.name} (printed)", level=story.level, printed_pages=pages)
     assert pages == 1, f"{story.name} prints on {pages} pages"
 
 

@@ -4,7 +4,8 @@
    journey, a fresh emergency screen, the API and /health/ are checked, and a contact request is
    sent. Nothing may answer 5xx; the contact request must be parked.
 2. PostgreSQL comes back; `manage.py process_outboxes` must store the parked request, once.
-3. Under load from 8 clients, one gunicorn worker is killed (SIGKILL). Only requests in flight at
+3. 40 connections stall in the middle of their headers; patients are still served.
+4. Under load from 8 clients, one gunicorn worker is killed (SIGKILL). Only requests in flight at
    that moment may fail; everything after must succeed.
 
 Needs DATABASE_URL and the commands that stop and start that database (DB_STOP_CMD, DB_START_CMD);
@@ -33,6 +34,7 @@ BASE = "http://127.0.0.1:8080"
 SERVE_DIR = ROOT / "var" / "faults-serve"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 LOAD_CLIENTS = 8
+ASSESSMENT = {"procedure": "dermal-filler", "days_since_treatment": 0, "symptoms": ["vision-loss"]}
 failures: list[str] = []
 table: dict[str, object] = {}
 
@@ -135,11 +137,7 @@ def outage_journey() -> None:
     newcomer = Patient()
     status, page, _ = newcomer.get("/check/")
     check(status == 200 and 'href="tel:' in page, "a new patient's emergency screen renders during the outage")
-    status, answer, _ = newcomer.request(
-        "POST",
-        "/api/v1/assessments",
-        json_body={"procedure": "dermal-filler", "days_since_treatment": 0, "symptoms": ["vision-loss"]},
-    )
+    status, answer, _ = newcomer.request("POST", "/api/v1/assessments", json_body=ASSESSMENT)
     check(status == 200 and json.loads(answer)["urgency"] == "emergency", "the API answers from the snapshot")
     status, page, _ = patient.post(
         "/check/contact/",
@@ -148,6 +146,11 @@ def outage_journey() -> None:
     check(status == 202 and "saved" in page, "a contact request during the outage is parked, and the patient told")
     status, health, _ = newcomer.get("/health/")
     check(status == 200 and json.loads(health)["status"] == "degraded", "/health/ says degraded")
+    for _ in range(50):  # and keep serving, for a while, whoever comes
+        patient.get("/check/result/")
+        newcomer.get("/check/")
+        newcomer.get("/")
+        newcomer.request("POST", "/api/v1/assessments", json_body=ASSESSMENT)
     during = patient.statuses[before:] + newcomer.statuses
     errors = sum(s >= 500 for s in during)
     table["outage: requests served"] = len(during)
@@ -199,6 +202,29 @@ def worker_killed_under_load() -> None:
     check(late == [], f"no failure after the worker was replaced ({len(late)})")
 
 
+def slow_clients_do_not_starve_patients() -> None:
+    """40 connections that send their headers a byte at a time (and never finish) must not keep a
+    patient from being served: nginx holds them, gunicorn never sees them."""
+    import socket
+
+    stalled = []
+    for _ in range(40):
+        connection = socket.create_connection(("127.0.0.1", 8080), timeout=5)
+        connection.sendall(b"GET /check/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        stalled.append(connection)
+    try:
+        served, started = 0, time.monotonic()
+        for _ in range(13):
+            status = Patient().get("/check/")[0]
+            served += status == 200
+        table["slow clients: patients served beside 40 stalled connections"] = f"{served} of 13"
+        table["slow clients: seconds for those 13 requests"] = round(time.monotonic() - started, 2)
+        check(served == 13, f"patients are served beside 40 stalled connections ({served} of 13)")
+    finally:
+        for connection in stalled:
+            connection.close()
+
+
 def main() -> int:
     SERVE_DIR.mkdir(parents=True, exist_ok=True)
     # The server and the outbox worker below must share settings, the secret key above all: the
@@ -208,6 +234,7 @@ def main() -> int:
         {
             "SERVE_DIR": str(SERVE_DIR),
             "GUNICORN_WORKERS": "3",
+            "GUNICORN_ACCESS_LOG": "",  # thousands of lines under load; the table says what happened
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL": "0",
             "TRUSTED_PROXY_COUNT": "1",
@@ -219,6 +246,7 @@ def main() -> int:
     try:
         check(wait_for_health()["status"] == "ok", "the stack starts and reports ok")
         outage_journey()
+        slow_clients_do_not_starve_patients()
         worker_killed_under_load()
     finally:
         os.killpg(stack.pid, signal.SIGTERM)
