@@ -14,8 +14,9 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import etag
 
 from .languages import content_languages, source_language
 from .selectors import published_knowledge_base
@@ -105,16 +106,27 @@ def read_only_json(view):
     """A GET-only list endpoint: any other method answers 405 in the contract's JSON error shape.
 
     CSRF does not apply: the endpoint reads published content and changes nothing, whatever the
-    method, so a forged request gains nothing (and a POST gets JSON, not Django's HTML 403)."""
+    method, so a forged request gains nothing (and a POST gets JSON, not Django's HTML 403).
+
+    The answer depends only on the published release, so its ETag is the release's version: a
+    client that sends If-None-Match gets 304 until staff publish again, and must revalidate each
+    time (Cache-Control: no-cache) so it never keeps an old list."""
+
+    def release_etag(request: HttpRequest, *args, **kwargs) -> str:
+        return f"{view.__name__}-{published_knowledge_base().version}"
+
+    cached = etag(release_etag)(view)
 
     @csrf_exempt
     @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             response = _errors(405, {"method": ["Use GET."]})
             response["Allow"] = "GET, HEAD"
             return response
-        return view(request, *args, **kwargs)
+        response = cached(request, *args, **kwargs)
+        response["Cache-Control"] = "no-cache"
+        return response
 
     return wrapped
 

@@ -97,12 +97,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "corsheaders",
     "procedures",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before CommonMiddleware, as django-cors-headers asks; answers only under /api/.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +139,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Cross-origin calls to the API (django-cors-headers): off unless origins are named, e.g. a clinic
+# system's web app, CORS_ALLOWED_ORIGINS=https://ehr.example.com. Never on patient pages or the admin.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+CORS_ALLOW_CREDENTIALS = False
 
 ROOT_URLCONF = "symptomcheck.urls"
 # Under /api/, a refused CSRF check answers JSON like every other API error.

@@ -228,3 +228,33 @@ def test_a_refused_csrf_check_under_the_api_answers_json(rf):
     response = csrf_failure(rf.post("/api/v1/anything"), reason="CSRF cookie not set.")
     assert response.status_code == 403
     assert json.loads(response.content)["errors"]["csrf"]
+
+
+# --- HTTP behaviour integrators expect: ETags on the lists, CORS off unless configured ------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/procedures", "/api/v1/symptoms"])
+def test_list_endpoints_answer_304_until_staff_publish_again(client, path):
+    from procedures.services import publish_knowledge_base
+
+    first = client.get(path)
+    tag = first["ETag"]
+    assert first.status_code == 200 and tag and first["Cache-Control"] == "no-cache"
+    again = client.get(path, HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again.content == b""
+    publish_knowledge_base(note="a new release")
+    changed = client.get(path, HTTP_IF_NONE_MATCH=tag)
+    assert changed.status_code == 200 and changed["ETag"] != tag
+
+
+@pytest.mark.django_db
+def test_cross_origin_calls_are_refused_unless_an_origin_is_named(client, settings):
+    origin = "https://ehr.example.com"
+    assert "Access-Control-Allow-Origin" not in client.get("/api/v1/procedures", HTTP_ORIGIN=origin)
+    settings.CORS_ALLOWED_ORIGINS = [origin]
+    assert client.get("/api/v1/procedures", HTTP_ORIGIN=origin)["Access-Control-Allow-Origin"] == origin
+    preflight = client.options("/api/v1/assessments", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert preflight["Access-Control-Allow-Origin"] == origin
+    # Patient pages and the admin never answer other origins.
+    assert "Access-Control-Allow-Origin" not in client.get("/check/", HTTP_ORIGIN=origin)

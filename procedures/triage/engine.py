@@ -91,7 +91,9 @@ from .scales import (
     one_level_up,
 )
 
-ENGINE_VERSION = "1.0.0"
+# Semver (docs/api.md): the minor rises when a change alters what answers say, the patch for fixes.
+# 1.1.0: a risk factor may give the fallback words; the heading and the advice follow the route.
+ENGINE_VERSION = "1.1.0"
 
 RULE_SCORE = 0.95
 EXPLAINED_FACTOR = 0.3
