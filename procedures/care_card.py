@@ -88,10 +88,8 @@ def care_card(
 
 
 def _driver(assessment: ShownAssessment) -> ShownComplication | None:
-    """The likeliest complication at the result's level: the one whose advice the card gives."""
-    if assessment.urgency == LOWEST_LEVEL:
-        return None
-    return next((c for c in assessment.complications if c.urgency == assessment.urgency), None)
+    """The complication behind the level, as the engine chose it: the one whose care the card gives."""
+    return next((c for c in assessment.complications if c.slug == assessment.driver), None)
 
 
 # --- One action --------------------------------------------------------------------------------
@@ -242,6 +240,6 @@ def _evidence_about(kb: KnowledgeBase, procedure: str, complication: str, langua
     """A complication's evidence note, only when that complication is known after this treatment
     alone: a note shared by several treatments speaks of the others (a filler result must not
     cite the Kybella label)."""
-    linked = {slug for slug, p in kb.procedures.items() if complication in p.links}
     note = kb.complications[complication].evidence_note
-    return say(note, language) if linked == {procedure} and note.get(language) else ""
+    alone = kb.procedures_linked.get(complication) == {procedure}
+    return say(note, language) if alone and note.get(language) else ""

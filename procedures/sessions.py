@@ -8,8 +8,8 @@ SECRET_KEY), its timestamp checked against SESSION_COOKIE_AGE; SECRET_KEY_FALLBA
 older cookies while a key is rotated.
 
 Trade-off, as with Django's signed-cookie sessions: logging out clears the cookie in the browser,
-but a copy taken before stays valid until it expires (SESSION_COOKIE_AGE). Staff passwords
-changes do end such sessions (Django checks the password hash kept in the session).
+but a copy taken before stays valid until it expires (SESSION_COOKIE_AGE). Changing a staff
+member's password does end such sessions (Django checks the password hash kept in the session).
 See docs/decisions/0002-sessions.md.
 """
 

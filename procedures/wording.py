@@ -150,6 +150,7 @@ class ShownAssessment:
     route: str = ""
     route_label: str = ""
     route_fallback: str = ""
+    driver: str | None = None  # the complication behind the level (engine.driving_complication)
 
 
 def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
@@ -195,4 +196,5 @@ def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
         route=assessment.route,
         route_label=say(Message(ROUTE_BY_VALUE[assessment.route].label), language) if assessment.route else "",
         route_fallback=say(assessment.route_fallback, language),
+        driver=assessment.driver,
     )

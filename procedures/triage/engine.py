@@ -201,6 +201,7 @@ class Assessment:
     raised_by: tuple[str, ...] = ()  # risk factors that raised the level (contract 1.1)
     route: str = ""  # where to go first (contract 1.1)
     route_fallback: Message | Text = field(default_factory=lambda: Message(""))
+    driver: str | None = None  # the complication behind the level, whose advice is given (not in the API)
 
 
 # --- Partial results ----------------------------------------------------------------------------
@@ -655,10 +656,18 @@ def routes_named(phases: Iterable[Finding], decided: str) -> Mapping[str, frozen
     return {slug: frozenset(places) for slug, places in named.items()}
 
 
+def driving_complication(findings: tuple[ComplicationFinding, ...], decided: str) -> ComplicationFinding | None:
+    """The likeliest complication at the result's level: the explanation behind it, whose own
+    advice and care the patient is given (none for self-care)."""
+    if decided == LOWEST_LEVEL:
+        return None
+    return next((f for f in findings if f.urgency == decided), None)
+
+
 def guidance_for(
     case: Case,
     decided: str,
-    findings: tuple[ComplicationFinding, ...],
+    top: ComplicationFinding | None,
     route: str,
     routes: Mapping[str, frozenset[str]],
 ) -> Message | Text:
@@ -677,7 +686,6 @@ def guidance_for(
                 "the next 2–3 days if it is not getting better as they said."
             )
         )
-    top = next((f for f in findings if f.urgency == decided and decided != LOWEST_LEVEL), None)
     if top is None or not top.what_to_do or case.kb.complications[top.slug].default_urgency != decided:
         return Message(spec.guidance)
     if routes.get(top.slug, frozenset({DEFAULT_ROUTE[decided]})) != {route}:
@@ -779,10 +787,11 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
     decision = decide_level(case, phases, effects.explained)
     route, route_fallback = choose_route(case, phases, decision.level, decision.unexplained)
     described = describe_effects(case, effects.overdue)
+    driver = driving_complication(findings, decision.level)
     return Assessment(
         urgency=decision.level,
         urgency_label=Message(title_for(decision.level, route)),
-        guidance=guidance_for(case, decision.level, findings, route, routes_named(phases, decision.level)),
+        guidance=guidance_for(case, decision.level, driver, route, routes_named(phases, decision.level)),
         complications=findings,
         expected_effects=tuple(e for e in described if e.still_normal),
         overdue_effects=tuple(e for e in described if not e.still_normal),
@@ -793,6 +802,7 @@ def assess(kb: KnowledgeBase, answers: Answers) -> Assessment:
         raised_by=decision.raised_by,
         route=route,
         route_fallback=route_fallback,
+        driver=driver.slug if driver is not None else None,
     )
 
 

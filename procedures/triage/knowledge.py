@@ -294,6 +294,15 @@ class KnowledgeBase:
         return frozenset(found)
 
     @cached_property
+    def procedures_linked(self) -> Mapping[str, frozenset[str]]:
+        """Per complication, the procedures it is linked to (worked out once per snapshot)."""
+        linked: dict[str, set[str]] = {}
+        for slug, procedure in self.procedures.items():
+            for complication in procedure.links:
+                linked.setdefault(complication, set()).add(slug)
+        return MappingProxyType({c: frozenset(p) for c, p in linked.items()})
+
+    @cached_property
     def emergency_screen_symptoms(self) -> tuple[str, ...]:
         """Symptoms that on their own mean an emergency after any treatment (worked out once per
         snapshot, not per request).
