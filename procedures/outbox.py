@@ -8,6 +8,7 @@
 - **Mail outbox** (table `StaffNotification`). Emails to staff are saved in the same transaction
   as their request and sent by `send_due_notifications()`, with retries and backoff. Several
   servers may run it at once: each claims its rows with `SELECT … FOR UPDATE SKIP LOCKED`.
+  `send_due()` is that loop for any outbox table (checkins/ sends patients' messages with it).
 
 Both run from `manage.py process_outboxes` (docs/operations.md: a systemd timer or cron, every
 minute).
@@ -19,14 +20,16 @@ import json
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,35 +149,53 @@ class Sending:
     failed: int
 
 
-def send_due_notifications(limit: int = BATCH) -> Sending:
-    """Send the notifications that are due, each claimed by this process alone while it sends."""
+def send_due(
+    outbox: QuerySet, deliver: Callable[[Any], None], *, limit: int = BATCH, now: datetime | None = None
+) -> Sending:
+    """Deliver the due rows of a mail-outbox table, each claimed by this process alone while it
+    sends (`SELECT … FOR UPDATE SKIP LOCKED`: other servers skip it rather than wait or send it
+    twice). A failure is retried with `backoff()` and its error kept on the row.
+
+    Any table with `attempts`, `next_attempt_at`, `sent_at` and `last_error` is an outbox:
+    `StaffNotification` here, the patients' check-in messages in checkins/. `now` is the clock
+    (tests travel in time; None = the real one).
+    """
     sent = failed = 0
     for _ in range(limit):
+        moment = now or timezone.now()
         with transaction.atomic():
-            notification = (
-                StaffNotification.objects.select_for_update(skip_locked=True)
-                .filter(sent_at__isnull=True, next_attempt_at__lte=timezone.now())
+            row = (
+                outbox.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True, next_attempt_at__lte=moment)
                 .order_by("next_attempt_at", "pk")
                 .first()
             )
-            if notification is None:
+            if row is None:
                 break
+            row.attempts += 1
             try:
-                send_mail(notification.subject, notification.body, None, notification.recipients)
-            except Exception as error:  # any mail failure: retry later, and say so in the admin
-                notification.attempts += 1
-                notification.next_attempt_at = timezone.now() + backoff(notification.attempts)
-                notification.last_error = f"{type(error).__name__}: {error}"[:300]
-                notification.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-                logger.warning("Staff notification %s failed (attempt %s)", notification.pk, notification.attempts)
+                deliver(row)
+            except Exception as error:  # any delivery failure: retry later, and say so in the admin
+                row.next_attempt_at = moment + backoff(row.attempts)
+                row.last_error = f"{type(error).__name__}: {error}"[:300]
+                row.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+                logger.warning("%s %s failed (attempt %s)", type(row).__name__, row.pk, row.attempts)
                 failed += 1
                 continue
-            notification.attempts += 1
-            notification.sent_at = timezone.now()
-            notification.last_error = ""
-            notification.save(update_fields=["attempts", "sent_at", "last_error"])
+            row.sent_at = moment
+            row.last_error = ""
+            row.save(update_fields=["attempts", "sent_at", "last_error"])
             sent += 1
     return Sending(sent, failed)
+
+
+def _email_staff(notification: StaffNotification) -> None:
+    send_mail(notification.subject, notification.body, None, notification.recipients)
+
+
+def send_due_notifications(limit: int = BATCH, now: datetime | None = None) -> Sending:
+    """Send the staff emails that are due (see `send_due`)."""
+    return send_due(StaffNotification.objects.all(), _email_staff, limit=limit, now=now)
 
 
 def failing_notifications() -> int:
