@@ -1,5 +1,10 @@
-"""The JSON API: POST /api/v1/assessments (contract.md) and read-only lists for integrations.
+"""The JSON API: POST /api/v1/assessments (contract.md), read-only lists for integrations, and the
+API's own description (/api/v1/openapi.json, made by procedures/openapi.py) with its docs page.
 
+Request shapes are the models of procedures/api_schema.py (validated by procedures/validation.py);
+docs/api.md says how the API behaves for integrators.
+
+Answers, and the lists, are encoded once per answer set and release (procedures/snapshot_memo.py).
 The lists give each name in English, in the flat `name_<code>` keys integrations already read
 (settings.API_LIST_LANGUAGE_KEYS), and in every configured language under `translations`.
 
@@ -14,16 +19,21 @@ import json
 from functools import wraps
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import etag
 
+from .assessments import shown_assessment
 from .languages import content_languages, source_language
+from .openapi import openapi_document
 from .selectors import published_knowledge_base
-from .triage import assess
+from .snapshot_memo import SameClinic, per_snapshot, same_clinic
+from .triage import Answers, KnowledgeBase
 from .triage.messages import Text
 from .validation import parse_answers
-from .wording import ShownAssessment, say_assessment
+from .wording import ShownAssessment
 
 # The contract's plain-language fields are in English; clients translate with the list endpoints.
 API_LANGUAGE = "en"
@@ -95,18 +105,48 @@ def assessments(request: HttpRequest) -> JsonResponse:
         return _errors(400, {"body": [f"The body is not valid JSON: {exc}"]})
     kb = published_knowledge_base()
     if not kb.procedures:
-        return _errors(503, {"knowledge_base": ["No knowledge base is published yet."]})
+        response = _errors(503, {"knowledge_base": ["No knowledge base is published yet."]})
+        response["Retry-After"] = "60"
+        return response
     answers, errors = parse_answers(kb, payload)
     if answers is None:
         return _errors(400, errors)
-    return JsonResponse(assessment_json(say_assessment(assess(kb, answers), API_LANGUAGE)))
+    return _json_response(_assessment_body(kb, answers, same_clinic()))
+
+
+@per_snapshot("ASSESSMENT_MEMO_SIZE")
+def _assessment_body(kb: KnowledgeBase, answers: Answers, clinic: SameClinic) -> bytes:
+    """The response body for these answers, encoded once per answer set and release."""
+    return _encoded(assessment_json(shown_assessment(kb, answers, API_LANGUAGE)))
+
+
+def _encoded(data: dict) -> bytes:
+    return json.dumps(data, cls=DjangoJSONEncoder).encode()
+
+
+def _json_response(body: bytes) -> HttpResponse:
+    return HttpResponse(body, content_type="application/json")
+
+
+def get_only(view):
+    """A GET (and HEAD) endpoint under /api/: any other method answers 405 in the contract's JSON
+    error shape. CSRF does not apply: the endpoint changes nothing, whatever the method, so a forged
+    request gains nothing (and a POST gets JSON, not Django's HTML 403)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _errors(405, {"method": ["Use GET."]})
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def read_only_json(view):
-    """A GET-only list endpoint: any other method answers 405 in the contract's JSON error shape.
-
-    CSRF does not apply: the endpoint reads published content and changes nothing, whatever the
-    method, so a forged request gains nothing (and a POST gets JSON, not Django's HTML 403).
+    """A list endpoint of the published release (GET only).
 
     The answer depends only on the published release, so its ETag is the release's version: a
     client that sends If-None-Match gets 304 until staff publish again, and must revalidate each
@@ -117,13 +157,9 @@ def read_only_json(view):
 
     cached = etag(release_etag)(view)
 
-    @csrf_exempt
+    @get_only
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = _errors(405, {"method": ["Use GET."]})
-            response["Allow"] = "GET, HEAD"
-            return response
         response = cached(request, *args, **kwargs)
         response["Cache-Control"] = "no-cache"
         return response
@@ -149,9 +185,14 @@ def _translations(**texts: Text) -> dict[str, dict[str, str]]:
 
 
 @read_only_json
-def procedure_list(request: HttpRequest) -> JsonResponse:
-    kb = published_knowledge_base()
-    return JsonResponse(
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    return _json_response(_procedure_list_body(published_knowledge_base()))
+
+
+@per_snapshot("PAGE_MEMO_SIZE")
+def _procedure_list_body(kb: KnowledgeBase) -> bytes:
+    """Built once per release (and process)."""
+    return _encoded(
         {
             "knowledge_base_version": kb.version,
             "procedures": [
@@ -169,9 +210,14 @@ def procedure_list(request: HttpRequest) -> JsonResponse:
 
 
 @read_only_json
-def symptom_list(request: HttpRequest) -> JsonResponse:
-    kb = published_knowledge_base()
-    return JsonResponse(
+def symptom_list(request: HttpRequest) -> HttpResponse:
+    return _json_response(_symptom_list_body(published_knowledge_base()))
+
+
+@per_snapshot("PAGE_MEMO_SIZE")
+def _symptom_list_body(kb: KnowledgeBase) -> bytes:
+    """Built once per release (and process)."""
+    return _encoded(
         {
             "knowledge_base_version": kb.version,
             "symptoms": [
@@ -187,5 +233,26 @@ def symptom_list(request: HttpRequest) -> JsonResponse:
                 {"slug": a.slug, **_named("name", a.name), "translations": _translations(name=a.name)}
                 for a in kb.areas.values()
             ],
+            "risk_factors": [
+                {
+                    "slug": r.slug,
+                    **_named("label", r.label),
+                    "group": r.group,
+                    "translations": _translations(label=r.label),
+                }
+                for r in sorted(kb.risk_factors.values(), key=lambda r: (r.position, r.slug))
+            ],
         }
     )
+
+
+@get_only
+def openapi_schema(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 description (procedures/openapi.py)."""
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
+
+
+@get_only
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """Human-readable API docs: Swagger UI from static/vendor/, reading /api/v1/openapi.json."""
+    return render(request, "api_docs.html")

@@ -19,4 +19,6 @@ urlpatterns = [
     path("api/v1/assessments", api.assessments, name="api-assessments"),
     path("api/v1/procedures", api.procedure_list, name="api-procedures"),
     path("api/v1/symptoms", api.symptom_list, name="api-symptoms"),
+    path("api/v1/openapi.json", api.openapi_schema, name="api-openapi"),
+    path("api/docs/", api.api_docs, name="api-docs"),
 ]

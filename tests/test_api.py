@@ -258,3 +258,96 @@ def test_cross_origin_calls_are_refused_unless_an_origin_is_named(client, settin
     assert preflight["Access-Control-Allow-Origin"] == origin
     # Patient pages and the admin never answer other origins.
     assert "Access-Control-Allow-Origin" not in client.get("/check/", HTTP_ORIGIN=origin)
+
+
+# --- The words of the errors: the request model refuses, validation says why in the API's words ----
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body,field,message",
+    [
+        ({**GOOD, "days_since_treatment": "3"}, "days_since_treatment", "Must be a whole number of days."),
+        ({**GOOD, "days_since_treatment": 3651}, "days_since_treatment", "Must be between 0 and 3650."),
+        ({**GOOD, "procedure": 5}, "procedure", "Must be a procedure slug (a string)."),
+        ({**GOOD, "area": ["face"]}, "area", "Must be an area slug (a string)."),
+        ({**GOOD, "symptoms": "redness"}, "symptoms", "Must be a list of symptom slugs."),
+        ({**GOOD, "symptoms": [1, 2]}, "symptoms", "Every item must be a symptom slug (a string)."),
+        ({**GOOD, "symptoms": ["redness"] * 201}, "symptoms", "At most 200 items."),
+        ({**GOOD, "symptoms": ["purple-elbows", ""]}, "symptoms", "Unknown symptom(s): '', 'purple-elbows'."),
+        ({**GOOD, "procedure": "liposuction"}, "procedure", "Unknown procedure 'liposuction'."),
+        ({**GOOD, "risk_factors": ["unlucky"]}, "risk_factors", "Unknown risk factor(s): 'unlucky'."),
+        ({**GOOD, "trend": "sideways"}, "trend", "Must be one of: improving, unchanged, worsening."),
+        ({**GOOD, "already_seen": 1}, "already_seen", "Must be true or false."),
+        ({**GOOD, "age": 40}, "age", "Unknown field."),
+        (
+            {"procedure": "mesotherapy", "days_since_treatment": 3},
+            "symptoms",
+            "This field is required (it may be an empty list).",
+        ),
+        ({**GOOD, "days_since_treatment": None}, "days_since_treatment", "This field is required."),
+        (
+            {**GOOD, "days_since_treatment": 2, "symptoms_started_day": 3},
+            "symptoms_started_day",
+            "Cannot be later than days_since_treatment: symptoms cannot begin after today.",
+        ),
+    ],
+)
+def test_each_refusal_says_why_in_plain_words(client, body, field, message):
+    response = post(client, body)
+    assert response.status_code == 400
+    assert response.json()["errors"][field] == [message]
+
+
+@pytest.mark.django_db
+def test_every_wrong_field_is_reported_at_once(client):
+    errors = post(client, {"procedure": 5, "days_since_treatment": "3", "symptoms": ["redness"], "trend": 1}).json()
+    assert set(errors["errors"]) == {"procedure", "days_since_treatment", "trend"}
+
+
+@pytest.mark.django_db
+def test_a_whole_number_written_as_a_float_is_a_day_count(client):
+    # JSON has one number type: 3.0 is the integer 3 for JSON Schema (found by schemathesis).
+    assert post(client, {**GOOD, "days_since_treatment": 3.0, "symptoms_started_day": 1.0}).status_code == 200
+    assert post(client, {**GOOD, "days_since_treatment": 2.5}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_null_in_an_optional_field_means_absent(client):
+    with_nulls = {**GOOD, "trend": None, "area": None, "risk_factors": None, "already_seen": None}
+    without = {k: v for k, v in GOOD.items() if k not in ("trend", "area")}
+    assert post(client, with_nulls).json() == post(client, without).json()
+
+
+@pytest.mark.django_db
+def test_no_published_knowledge_base_says_when_to_retry(client):
+    from procedures.models import KnowledgeBaseRelease
+
+    KnowledgeBaseRelease.objects.all().delete()
+    assert post(client, GOOD)["Retry-After"] == "60"
+
+
+@pytest.mark.django_db
+def test_the_symptom_list_gives_the_risk_factor_slugs(client):
+    body = client.get("/api/v1/symptoms").json()
+    risk_factors = {r["slug"]: r for r in body["risk_factors"]}
+    assert {"diabetes", "immunosuppressed"} <= set(risk_factors)
+    assert risk_factors["diabetes"]["label"] and "label_es" in risk_factors["diabetes"]
+    assert post(client, {**GOOD, "risk_factors": list(risk_factors)}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "handler,status,field",
+    [("bad_request", 400, "request"), ("permission_denied", 403, "permission"), ("page_not_found", 404, "path")],
+)
+def test_errors_raised_before_any_api_view_answer_json(rf, handler, status, field):
+    from django.core.exceptions import PermissionDenied
+
+    from procedures import error_pages
+
+    response = getattr(error_pages, handler)(rf.post("/api/v1/assessments"), PermissionDenied())
+    assert response.status_code == status
+    assert json.loads(response.content)["errors"][field]
+    # Patient pages keep Django's HTML pages.
+    page = getattr(error_pages, handler)(rf.get("/check/"), PermissionDenied())
+    assert page.status_code == status and page["Content-Type"].startswith("text/html")

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.symptom_translations import SymptomTranslations
+
+
+T = TypeVar("T", bound="Symptom")
+
+
+@_attrs_define
+class Symptom:
+    """
+    Attributes:
+        slug (str):
+        label (str):
+        label_es (str):
+        translations (SymptomTranslations): Text by language code.
+        group (str):
+    """
+
+    slug: str
+    label: str
+    label_es: str
+    translations: SymptomTranslations
+    group: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        slug = self.slug
+
+        label = self.label
+
+        label_es = self.label_es
+
+        translations = self.translations.to_dict()
+
+        group = self.group
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "slug": slug,
+                "label": label,
+                "label_es": label_es,
+                "translations": translations,
+                "group": group,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.symptom_translations import SymptomTranslations  # noqa: PLC0415
+
+        d = dict(src_dict)
+        slug = d.pop("slug")
+
+        label = d.pop("label")
+
+        label_es = d.pop("label_es")
+
+        translations = SymptomTranslations.from_dict(d.pop("translations"))
+
+        group = d.pop("group")
+
+        symptom = cls(
+            slug=slug,
+            label=label,
+            label_es=label_es,
+            translations=translations,
+            group=group,
+        )
+
+        symptom.additional_properties = d
+        return symptom
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
