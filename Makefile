@@ -6,7 +6,7 @@ PORT ?= 8000
 # Development defaults; production sets DJANGO_SECRET_KEY and leaves DJANGO_DEBUG unset.
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup install migrate load test lint audit benchmark serve-prod faults clean
+.PHONY: run setup install migrate load test lint audit benchmark benchmark-in-process serve-prod faults scaleout openapi contract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(BIN)/python:
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-contract: requirements-contract.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-contract.txt
 	touch $@
 
 # Playwright's Python package only: it drives Debian's Chromium and downloads no browser.
@@ -48,7 +52,13 @@ lint: install
 audit: load
 	$(DEV_ENV) $(BIN)/python manage.py audit_vignettes tests/vignettes/*.json tests/vignettes/holdout/*.json $(wildcard ../shared/vignettes/public.json)
 
-benchmark: load
+## Side by side with a bare Django view under gunicorn + wrk (short: 3 rounds of 4 s); DATABASE_URL = PostgreSQL
+benchmark: install
+	$(BIN)/pip install --quiet -r requirements-serve.txt
+	$(BIN)/python benchmarks/load.py --rounds 3 --seconds 4
+
+## The in-process benchmark (Django's test client; no server, no network)
+benchmark-in-process: load
 	$(DEV_ENV) $(BIN)/python benchmarks/bench.py
 
 ## The production stack locally (gunicorn gthread + nginx on :8080); needs DATABASE_URL (PostgreSQL)
@@ -60,6 +70,22 @@ serve-prod: install
 faults: install
 	$(BIN)/pip install --quiet -r requirements-serve.txt
 	$(BIN)/python tests/faults/run_faults.py
+
+## Regenerate docs/openapi.json from the API's models, and the Python client from it (clients/python)
+openapi: $(VENV)/.installed-contract
+	$(DEV_ENV) $(BIN)/python manage.py export_openapi
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/openapi-python-client generate --path docs/openapi.json \
+		--output-path clients/python --config clients/openapi-python-client.yaml --meta uv --overwrite --fail-on-warning
+	rm -rf clients/python/.ruff_cache
+
+## Schemathesis and the generated client against a live server (SQLite, or DATABASE_URL)
+contract: $(VENV)/.installed-contract
+	$(BIN)/python tests/contract/run_contract.py
+
+## Two app servers on one PostgreSQL behind nginx: balanced, and a release reaches both within 2 s
+scaleout: install
+	$(BIN)/pip install --quiet -r requirements-serve.txt
+	$(BIN)/python tests/scaleout/run_scaleout.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 @csrf_exempt
 def bare(request):
+    """GET, or POST with a body it ignores (the yardstick for the API's POSTs)."""
     return JsonResponse({"ok": True})
 
 

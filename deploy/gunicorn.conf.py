@@ -25,3 +25,11 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it of
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
+
+
+def post_worker_init(worker):
+    """Build the knowledge-base snapshot and read the clinic before this worker takes a request, and
+    start its release watcher (procedures/freshness.py): no patient waits for either."""
+    from procedures.freshness import warm_up
+
+    warm_up()

@@ -3,9 +3,10 @@ and where to go when it is closed.
 
 Staff edit these facts in the admin (models.ClinicSettings); a blank field falls back to the
 environment's default (settings.CLINIC_*). Every patient page and message reads them through
-`current_clinic()`, which keeps a frozen copy in memory for a short while (CLINIC_SETTINGS_TTL
-seconds, and at once after a save in this process), so showing a result costs no query, and a
-database outage still shows the last known facts, or the defaults.
+`current_clinic()`, which keeps a frozen copy in memory, read again every CLINIC_SETTINGS_TTL
+seconds by the process's watcher (procedures/freshness.py) and at once after a save in this
+process, so showing a result costs no query, and a database outage still shows the last known
+facts, or the defaults.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.db import DatabaseError
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
+from . import freshness
 from .triage.scales import SELF_CARE, SOON, URGENT
 
 logger = logging.getLogger(__name__)
@@ -139,30 +141,46 @@ _cached: tuple[float, Clinic] | None = None
 
 
 def current_clinic() -> Clinic:
-    """The clinic's facts now: from memory when fresh, else from the database, else the last known
-    or the defaults (the database may be down; a patient still gets a number to call)."""
-    global _cached
+    """The clinic's facts now: from memory when fresh (always, while this process's watcher keeps
+    them fresh: procedures/freshness.py), else from the database, else the last known or the
+    defaults (the database may be down; a patient still gets a number to call)."""
     cached = _cached
-    if cached is not None and clock.monotonic() - cached[0] < settings.CLINIC_SETTINGS_TTL:
+    if cached is not None and (freshness.watching() or clock.monotonic() - cached[0] < settings.CLINIC_SETTINGS_TTL):
         return cached[1]
+    try:
+        return read_clinic()
+    except DatabaseError:
+        logger.warning("Clinic settings unreadable; showing the last known or default clinic facts")
+        return cached[1] if cached is not None else default_clinic()
+
+
+def read_clinic() -> Clinic:
+    """The clinic's facts from the database, kept as the current ones. Raises DatabaseError."""
     from .models import ClinicSettings
 
     defaults = default_clinic()
-    try:
-        row = ClinicSettings.objects.prefetch_related("opening_hours").filter(pk=ClinicSettings.SINGLETON_PK).first()
-        clinic = clinic_from_row(row, defaults) if row is not None else defaults
-    except DatabaseError:
-        logger.warning("Clinic settings unreadable; showing the last known or default clinic facts")
-        return cached[1] if cached is not None else defaults
-    remember_clinic(clinic)
-    return clinic
+    row = ClinicSettings.objects.prefetch_related("opening_hours").filter(pk=ClinicSettings.SINGLETON_PK).first()
+    return remember_clinic(clinic_from_row(row, defaults) if row is not None else defaults)
 
 
-def remember_clinic(clinic: Clinic) -> None:
-    """Keep `clinic` as the current facts until the next save or TTL (tests start from the defaults)."""
+def refresh_clinic_if_older_than(seconds: float) -> None:
+    """The watcher's part: read the clinic again once the copy in memory is `seconds` old."""
+    cached = _cached
+    if cached is None or clock.monotonic() - cached[0] >= seconds:
+        read_clinic()
+
+
+def remember_clinic(clinic: Clinic) -> Clinic:
+    """Keep `clinic` as the current facts until the next save or TTL (tests start from the defaults).
+
+    Facts read again unchanged keep the object already held: what was worked out for patients
+    with it (procedures/snapshot_memo.py: keyed by the very object) stays valid."""
     global _cached
     with _lock:
+        if _cached is not None and _cached[1] == clinic:
+            clinic = _cached[1]
         _cached = (clock.monotonic(), clinic)
+    return clinic
 
 
 def forget_cached_clinic(**_kwargs) -> None:

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ContactRequest
+from .wording import ShownAssessment
 
 CONSENT_TEXT_VERSION = "2025-01"
 CONSENT_TEXT = _(
@@ -50,3 +51,15 @@ class ContactForm(forms.Form):
         if not self.errors and not cleaned.get("phone") and not cleaned.get("email"):
             raise forms.ValidationError(_("Please give a phone number or an email address."), code="no_contact")
         return cleaned
+
+
+def result_record(assessment: ShownAssessment) -> dict:
+    """What the patient was told, as plain data for the follow-up queue."""
+    return {
+        "urgency": assessment.urgency,
+        "urgency_label": assessment.urgency_label,
+        "guidance": assessment.guidance,
+        "complications": [{"slug": c.slug, "name": c.name, "urgency": c.urgency} for c in assessment.complications[:5]],
+        "red_flags": list(assessment.red_flags),
+        "reasons": [reason.text for reason in assessment.reasons],
+    }

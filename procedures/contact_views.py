@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from .assessments import shown_assessment
 from .care_card import callback_promise
 from .client_address import client_ip
 from .clinic import current_clinic
-from .contact import CONSENT_TEXT_VERSION, ContactForm
+from .contact import CONSENT_TEXT_VERSION, ContactForm, result_record
 from .outbox import park_contact_request
 from .questionnaire import (
     contact_sent_reference,
@@ -32,9 +33,9 @@ from .questionnaire import (
 from .rate_limits import contact_limits, over_limit, phone_key
 from .selectors import published_knowledge_base
 from .services import create_contact_request
-from .triage import KnowledgeBase, assess
+from .triage import KnowledgeBase
 from .triage.scales import level
-from .wording import ShownAssessment, say_assessment
+from .wording import ShownAssessment
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +45,7 @@ def _assessment(request: HttpRequest, kb: KnowledgeBase) -> tuple[dict, ShownAss
     answers = saved_answers(request.session, kb)
     if answers is None:
         return None
-    return saved_steps(request.session), say_assessment(assess(kb, answers), patient_language())
-
-
-def _result_record(assessment: ShownAssessment) -> dict:
-    """What the patient was told, as plain data for the follow-up queue."""
-    return {
-        "urgency": assessment.urgency,
-        "urgency_label": assessment.urgency_label,
-        "guidance": assessment.guidance,
-        "complications": [{"slug": c.slug, "name": c.name, "urgency": c.urgency} for c in assessment.complications[:5]],
-        "red_flags": list(assessment.red_flags),
-        "reasons": [reason.text for reason in assessment.reasons],
-    }
+    return saved_steps(request.session), shown_assessment(kb, answers, patient_language())
 
 
 @never_cache
@@ -78,7 +67,7 @@ def contact_request(request: HttpRequest) -> HttpResponse:
         "contact": form.cleaned_data,
         "consent_text_version": CONSENT_TEXT_VERSION,
         "answers": saved,
-        "result": _result_record(assessment),
+        "result": result_record(assessment),
         "urgency": assessment.urgency,
         "engine_version": assessment.engine_version,
         "knowledge_base_version": assessment.knowledge_base_version,

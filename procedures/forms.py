@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import models
+from .snapshot_memo import per_snapshot
 from .triage import KnowledgeBase
 from .validation import MAX_DAYS
 from .wording import say
@@ -23,6 +27,42 @@ def _helper() -> FormHelper:
     return helper
 
 
+Choices = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class ChoiceLabels:
+    """The questionnaire's choices in one language, as the forms list them."""
+
+    emergency_screen: Choices
+    procedures: Choices
+    other_names: Choices  # every other name of a treatment, listed under the choices (find-in-page)
+    areas: Choices
+
+
+@per_snapshot("PAGE_MEMO_SIZE")
+def choice_labels(kb: KnowledgeBase, language: str) -> ChoiceLabels:
+    """Worked out once per release and language, not for each form a patient sends."""
+    procedures = sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
+    return ChoiceLabels(
+        emergency_screen=tuple((slug, say(kb.symptoms[slug].label, language)) for slug in kb.emergency_screen_symptoms),
+        procedures=tuple((p.slug, treatment_label(say(p.name, language), p.aliases)) for p in procedures),
+        other_names=tuple((say(p.name, language), ", ".join(p.aliases)) for p in procedures if p.aliases),
+        areas=tuple((a.slug, say(a.name, language)) for a in kb.areas.values()),
+    )
+
+
+class SlugsField(forms.MultipleChoiceField):
+    """Several slugs, each one of `allowed`. The page draws its own checkboxes (memoised per release:
+    interview.symptom_fieldsets), so the field needs no labelled choices to check what was sent,
+    and a hundred of them are not built and normalised for each form a patient sends."""
+
+    allowed: Collection[str] = frozenset()
+
+    def valid_value(self, value: str) -> bool:
+        return value in self.allowed
+
+
 class EmergencyScreenForm(forms.Form):
     """Step 1: the red flags, with an explicit "none of these" (as NHS 111 online does)."""
 
@@ -35,9 +75,7 @@ class EmergencyScreenForm(forms.Form):
 
     def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["red_flags"].choices = [
-            (slug, say(kb.symptoms[slug].label, language)) for slug in kb.emergency_screen_symptoms
-        ]
+        self.fields["red_flags"].choices = choice_labels(kb, language).emergency_screen
 
     def clean(self):
         cleaned = super().clean()
@@ -75,15 +113,10 @@ class TreatmentForm(forms.Form):
     def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper()
-        procedures = sorted(kb.procedures.values(), key=lambda p: (p.position, p.slug))
-        self.fields["procedure"].choices = [
-            (p.slug, treatment_label(say(p.name, language), p.aliases)) for p in procedures
-        ]
-        # Every other name, for the "other names" list under the choices (find-in-page searches it).
-        self.other_names = [(say(p.name, language), ", ".join(p.aliases)) for p in procedures if p.aliases]
-        self.fields["area"].choices = [("", _("Not sure / rather not say"))] + [
-            (a.slug, say(a.name, language)) for a in kb.areas.values()
-        ]
+        labels = choice_labels(kb, language)
+        self.fields["procedure"].choices = labels.procedures
+        self.other_names = labels.other_names
+        self.fields["area"].choices = [("", _("Not sure / rather not say")), *labels.areas]
 
     def clean(self):
         cleaned = super().clean()
@@ -127,7 +160,7 @@ def treatment_label(name: str, aliases: tuple[str, ...]) -> str:
 class SymptomsForm(forms.Form):
     """Step 3: what the patient notices now, and how it is going."""
 
-    symptoms = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    symptoms = SlugsField(required=False)
     trend = forms.ChoiceField(
         required=False,
         choices=TREND_CHOICES,
@@ -138,7 +171,7 @@ class SymptomsForm(forms.Form):
 
     def __init__(self, *args, kb: KnowledgeBase, language: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["symptoms"].choices = [(s.slug, say(s.label, language)) for s in kb.symptoms.values()]
+        self.fields["symptoms"].allowed = kb.symptoms.keys()
 
     def clean(self):
         cleaned = super().clean()

@@ -17,7 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from django.template.loader import render_to_string
+
 from .presentation import SymptomChoice, SymptomGroupView, relevant_symptoms, symptom_groups
+from .snapshot_memo import per_snapshot
 from .triage import Answers, KnowledgeBase, assess
 from .triage.knowledge import RiskFactor
 from .triage.scales import SOON, URGENT, at_least
@@ -111,6 +114,36 @@ def symptom_sections(kb: KnowledgeBase, procedure_slug: str, language: str, sele
     return SymptomSections(choices(red_flags), choices(common), tuple(g for g in more if g.choices))
 
 
+@dataclass(frozen=True)
+class SymptomFieldsets:
+    """The symptom checkboxes of the symptoms step (templates/procedures/_symptom_fieldsets.html)."""
+
+    html: str
+    first: str  # the first checkbox's slug, where an error message links to
+
+
+@per_snapshot("PAGE_MEMO_SIZE")
+def _symptom_fieldsets(
+    kb: KnowledgeBase, procedure_slug: str, language: str, selected: frozenset[str], invalid: bool
+) -> SymptomFieldsets:
+    sections = symptom_sections(kb, procedure_slug, language, set(selected))
+    context = {
+        "sections": sections,
+        "invalid": invalid,
+        "procedure_name": say(kb.procedures[procedure_slug].name, language),
+    }
+    first = (sections.common or sections.red_flags)[0].slug if (sections.common or sections.red_flags) else ""
+    return SymptomFieldsets(render_to_string("procedures/_symptom_fieldsets.html", context), first)
+
+
+def symptom_fieldsets(
+    kb: KnowledgeBase, procedure_slug: str, language: str, selected: set[str], *, invalid: bool
+) -> SymptomFieldsets:
+    """The symptoms step's checkboxes for this treatment, rendered once per release, language,
+    ticked set and error state, then reused."""
+    return _symptom_fieldsets(kb, procedure_slug, language, frozenset(selected), invalid)
+
+
 # --- Follow-up questions ----------------------------------------------------------------------
 
 
@@ -139,8 +172,10 @@ def _result(kb: KnowledgeBase, answers: Answers) -> tuple[object, ...]:
     return assessment.urgency, assessment.route, assessment.route_fallback
 
 
+@per_snapshot("ASSESSMENT_MEMO_SIZE")
 def follow_ups(kb: KnowledgeBase, answers: Answers) -> FollowUps:
-    """Which questions could change the result for these answers."""
+    """Which questions could change the result for these answers (worked out once per answer set
+    and release: the symptoms step and the follow-up step both ask)."""
     if not answers.symptoms:
         return FollowUps(False, (), False)
     now = _result(kb, answers)

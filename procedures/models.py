@@ -535,9 +535,9 @@ class RiskFactorEffect(ReviewedContent):
 class KnowledgeBaseRelease(models.Model):
     """A published, frozen copy of the whole knowledge base: what patients are assessed on.
 
-    Every process keeps the snapshot of the newest release in memory and asks the database for
-    the newest version number before each assessment, so a release made on one server reaches
-    every worker on every server at its next request.
+    Every process keeps the snapshot of the newest release in memory, and its release watcher
+    (procedures/freshness.py) asks for the newest version number once a second, so a release made
+    on one server reaches every worker on every server within about a second.
     """
 
     version = models.PositiveIntegerField(unique=True)

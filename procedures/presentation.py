@@ -6,15 +6,23 @@ request and reused by the printable summary.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
 
+from crispy_forms.utils import render_crispy_form
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .assessments import shown_assessment
 from .care_card import care_card
 from .clinic import current_clinic
+from .forms import TreatmentForm
 from .models import SymptomGroup
+from .snapshot_memo import SameClinic, per_snapshot, same_clinic
 from .triage import Answers, KnowledgeBase
 from .triage.knowledge import Procedure
 from .triage.scales import TRENDS_SPEC, level
@@ -185,3 +193,86 @@ def result_context(
         "red_flag_labels": [say(kb.symptoms[s].label, language) for s in assessment.red_flags],
         "no_symptoms_title": _("You did not report any symptoms"),
     }
+
+
+@dataclass(frozen=True)
+class ClinicMoment:
+    """A time, as the result sees it: only whether the clinic is open then and when it next opens
+    change what a care card says, so two moments that agree on both give the same card (and share
+    a memoised result)."""
+
+    at: datetime
+    is_open: bool | None
+    next_opening: datetime | None
+
+    @classmethod
+    def of(cls, at: datetime) -> ClinicMoment:
+        clinic = current_clinic()
+        return cls(at, clinic.is_open(at), clinic.next_opening(at))
+
+    def __hash__(self) -> int:
+        return hash((self.is_open, self.next_opening))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClinicMoment) and (self.is_open, self.next_opening) == (
+            other.is_open,
+            other.next_opening,
+        )
+
+
+@dataclass(frozen=True)
+class ResultBody:
+    """The part of the result page that follows from the answers (templates/procedures/_result_body.html)."""
+
+    html: str
+    context: Mapping[str, Any]  # what it was rendered from (the page around it reads the card and the assessment)
+
+
+@per_snapshot("PAGE_MEMO_SIZE")
+def _result_body(
+    kb: KnowledgeBase,
+    answers: Answers,
+    language: str,
+    clinic: SameClinic,
+    moment: ClinicMoment,
+    treatment_date: date | None,
+    denied: tuple[str, ...],
+) -> ResultBody:
+    assessment = shown_assessment(kb, answers, language)
+    context = result_context(
+        kb, answers, assessment, language, checked_at=moment.at, treatment_date=treatment_date, denied=denied
+    )
+    facts = clinic.clinic
+    context |= {
+        "CLINIC_NAME": facts.display_name,
+        "CLINIC_PHONE": facts.daytime_phone,
+        "EMERGENCY_NUMBER": facts.emergency_number,
+    }
+    return ResultBody(render_to_string("procedures/_result_body.html", context), MappingProxyType(context))
+
+
+def result_body(
+    kb: KnowledgeBase,
+    answers: Answers,
+    language: str,
+    *,
+    at: datetime,
+    treatment_date: date | None,
+    denied: tuple[str, ...],
+) -> ResultBody:
+    """The result page's body for these answers, rendered once per answer set, language, clinic
+    facts and clinic state (open or closed) for each release, then reused."""
+    return _result_body(kb, answers, language, same_clinic(), ClinicMoment.of(at), treatment_date, denied)
+
+
+@per_snapshot("PAGE_MEMO_SIZE")
+def _blank_treatment_form(kb: KnowledgeBase, language: str, initial: tuple[tuple[str, Any], ...]) -> str:
+    return render_crispy_form(TreatmentForm(initial=dict(initial) or None, kb=kb, language=language))
+
+
+def treatment_form_html(form, kb: KnowledgeBase, language: str) -> str:
+    """The treatment step's fields (crispy forms), rendered once per release, language and saved
+    answers when the form is blank; a submitted form, with its errors, is rendered as it is."""
+    if form.is_bound:
+        return render_crispy_form(form)
+    return _blank_treatment_form(kb, language, tuple(sorted((form.initial or {}).items())))

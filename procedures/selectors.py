@@ -3,9 +3,9 @@
 `knowledge_base_data()` reads the working copy in a fixed number of queries (whatever the size
 of the content) and returns it in the fixture format. Publishing stores that data as a
 `KnowledgeBaseRelease`; `published_knowledge_base()` keeps the newest release in memory as an
-immutable engine snapshot and pays one cheap query per call to know whether it is still the
-newest. A release made by any process, on any server, is therefore picked up by every process
-at its next assessment.
+immutable engine snapshot, which the process's release watcher (procedures/freshness.py) keeps
+current without a query per request: a release made by any process, on any server, reaches every
+process within about a second.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Prefetch, QuerySet
 
+from . import freshness
 from .kb_schema import SECTIONS, Table
 from .models import ContentStatus, KnowledgeBaseRelease
 from .triage import KnowledgeBase
@@ -86,21 +87,36 @@ class KnowledgeBaseUnavailable(RuntimeError):
 def published_knowledge_base() -> KnowledgeBase:
     """The newest published release as an engine snapshot.
 
-    One query (the newest version number) when the cached snapshot is current; one more to
-    load the release when it is not. Returns an empty snapshot when nothing is published yet.
+    While this process's release watcher runs (procedures/freshness.py), no query: the watcher
+    swaps in each new release's snapshot within about a second of its publication. Without a
+    watcher (tests, one-off commands), one query (the newest version number) per call, and one
+    more to load a new release. Returns an empty snapshot when nothing is published yet.
 
     With the database down, patients keep being answered from the last release this process
     held, or else from the copy on local disk (settings.KNOWLEDGE_BASE_FALLBACK_FILE, written
     whenever a release is loaded); a warning says so. Only with neither does it raise
     KnowledgeBaseUnavailable.
     """
-    global _cache
+    cached = _cache
+    if cached is not None and freshness.watching():
+        return cached.snapshot
     try:
-        newest = KnowledgeBaseRelease.objects.order_by("-version").values_list("version", "content_hash").first()
+        snapshot = refresh_published_snapshot()
     except DatabaseError as error:
         return _last_known_snapshot(error)
+    freshness.start_watching()
+    return snapshot if snapshot is not None else _EMPTY
+
+
+def refresh_published_snapshot() -> KnowledgeBase | None:
+    """The newest release's snapshot, built (once, under a lock) when it is not the one held.
+
+    One query when the held snapshot is current. None when nothing is published. Raises
+    DatabaseError when the database does not answer (the caller decides what to serve)."""
+    global _cache
+    newest = KnowledgeBaseRelease.objects.order_by("-version").values_list("version", "content_hash").first()
     if newest is None:
-        return _EMPTY
+        return None
     cached = _cache
     if cached is not None and cached.stamp == newest:
         return cached.snapshot
@@ -108,14 +124,18 @@ def published_knowledge_base() -> KnowledgeBase:
         cached = _cache
         if cached is not None and cached.stamp == newest:
             return cached.snapshot
-        try:
-            release = KnowledgeBaseRelease.objects.get(version=newest[0])
-        except DatabaseError as error:
-            return _last_known_snapshot(error)
-        snapshot = KnowledgeBase.from_dict(release.data, version=release.label)
+        release = KnowledgeBaseRelease.objects.get(version=newest[0])
+        snapshot = prepared(KnowledgeBase.from_dict(release.data, version=release.label))
         _cache = _Cached((release.version, release.content_hash), snapshot)
         _keep_on_disk(release.label, release.data)
         return snapshot
+
+
+def prepared(snapshot: KnowledgeBase) -> KnowledgeBase:
+    """`snapshot` with everything worked out once per snapshot already worked out (its indexes and
+    lists), so that no patient's request pays for it."""
+    snapshot.prepare()
+    return snapshot
 
 
 def _last_known_snapshot(error: DatabaseError) -> KnowledgeBase:
@@ -133,7 +153,7 @@ def _last_known_snapshot(error: DatabaseError) -> KnowledgeBase:
         logger.warning(
             "Database unavailable (%s): answering from release %s kept on disk", type(error).__name__, saved.version
         )
-        _cache = _Cached((-1, "disk"), saved)
+        _cache = _Cached((-1, "disk"), prepared(saved))
         return saved
     logger.error("Database unavailable (%s) and no release kept anywhere", type(error).__name__)
     raise KnowledgeBaseUnavailable("no published knowledge base can be read") from error

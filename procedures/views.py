@@ -12,12 +12,14 @@ from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .forms import EmergencyScreenForm, FollowUpForm, SymptomsForm, TreatmentForm
-from .interview import denied_red_flags, follow_ups, symptom_sections
-from .presentation import result_context
+from .interview import denied_red_flags, follow_ups, symptom_fieldsets
+from .page_memo import memoised_page
+from .presentation import result_body, treatment_form_html
 from .questionnaire import (
     forget_answers,
     forget_follow_up,
@@ -29,9 +31,9 @@ from .questionnaire import (
     saved_steps,
 )
 from .selectors import published_knowledge_base
-from .triage import Answers, KnowledgeBase, assess
+from .triage import Answers, KnowledgeBase
 from .triage.scales import EMERGENCY
-from .wording import say, say_assessment
+from .wording import say
 
 _STEP_URLS = {"screen": "procedures:screen", "treatment": "procedures:treatment", "symptoms": "procedures:symptoms"}
 
@@ -40,12 +42,14 @@ def _unavailable(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/unavailable.html", status=503)
 
 
+@memoised_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/home.html")
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@memoised_page
 def emergency_screen(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
@@ -66,6 +70,7 @@ def emergency_screen(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@memoised_page
 def treatment_step(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
@@ -102,11 +107,13 @@ def treatment_step(request: HttpRequest) -> HttpResponse:
             else None
         )
         form = TreatmentForm(initial=initial, kb=kb, language=language)
-    return render(request, "procedures/treatment.html", {"form": form, "step": 2})
+    fields = treatment_form_html(form, kb, language)
+    return render(request, "procedures/treatment.html", {"form": form, "fields": fields, "step": 2})
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@memoised_page
 def symptoms_step(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if not kb.procedures:
@@ -143,12 +150,12 @@ def symptoms_step(request: HttpRequest) -> HttpResponse:
         )
         form = SymptomsForm(initial=initial, kb=kb, language=language)
     selected = set(form["symptoms"].value() or [])
-    sections = symptom_sections(kb, treatment["procedure"], language, selected)
+    fieldsets = symptom_fieldsets(kb, treatment["procedure"], language, selected, invalid=bool(form.non_field_errors()))
     procedure_name = say(kb.procedures[treatment["procedure"]].name, language)
     return render(
         request,
         "procedures/symptoms.html",
-        {"form": form, "sections": sections, "step": 3, "procedure_name": procedure_name},
+        {"form": form, "fieldsets": fieldsets, "step": 3, "procedure_name": procedure_name},
     )
 
 
@@ -173,6 +180,7 @@ def _completed_answers(request: HttpRequest, kb: KnowledgeBase) -> Answers | Htt
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@memoised_page
 def follow_up_step(request: HttpRequest) -> HttpResponse:
     """Only the questions whose answer could change the result (procedures/interview.py)."""
     kb = published_knowledge_base()
@@ -209,6 +217,7 @@ def follow_up_step(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
+@memoised_page(by_the_minute=True)
 def result(request: HttpRequest) -> HttpResponse:
     kb = published_knowledge_base()
     if flags := (saved_steps(request.session).get("screen") or {}).get("red_flags"):
@@ -218,13 +227,18 @@ def result(request: HttpRequest) -> HttpResponse:
         return answers
     steps = saved_steps(request.session)
     treatment = steps["treatment"]
-    language = patient_language()
-    assessment = say_assessment(assess(kb, answers), language)
     treated_on = date.fromisoformat(treatment["treatment_date"]) if treatment.get("treatment_date") else None
     ticked = frozenset((steps.get("screen") or {}).get("red_flags", []))
-    context = result_context(
-        kb, answers, assessment, language, treatment_date=treated_on, denied=denied_red_flags(kb, answers, ticked)
+    checked_at = timezone.localtime()
+    body = result_body(
+        kb,
+        answers,
+        patient_language(),
+        at=checked_at,
+        treatment_date=treated_on,
+        denied=denied_red_flags(kb, answers, ticked),
     )
+    context = {**body.context, "body": body.html, "checked_at": checked_at}
     return render(request, "procedures/result.html", context)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -41,8 +42,15 @@ def locale_facts() -> Mapping[str, str]:
 
 def fill_locale_facts(text: str) -> str:
     """Replace the locale placeholders in `text`; any other brace is left as written."""
-    facts = locale_facts()
-    return _FACT.sub(lambda match: facts[match.group(1)], text)
+    return _fill(text, locale_facts())
+
+
+def _fill(text: str, facts: Mapping[str, str] | _Speaker) -> str:
+    """`text` with its locale placeholders filled from `facts` (a speaker's, read only when needed)."""
+    if "{" not in text:
+        return text
+    values = facts.facts if isinstance(facts, _Speaker) else facts
+    return _FACT.sub(lambda match: values[match.group(1)], text)
 
 
 def _capital(text: str) -> str:
@@ -53,46 +61,65 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _say_param(param: Param, language: str) -> str:
-    if isinstance(param, Message):
-        return _say_message(param, language)
-    if isinstance(param, Text):
-        return fill_locale_facts(param.get(language))
-    if isinstance(param, Lower):
-        return _lower_first(fill_locale_facts(param.value.get(language)))
-    if isinstance(param, Listing):
-        return _say_listing(param, language)
-    return str(param)
+class _Speaker:
+    """Says engine messages and content in one language, with the locale facts read once, when
+    first needed.
 
+    Used inside `_speaking(language)`, so gettext needs no switching per message."""
 
-def _say_listing(listing: Listing, language: str) -> str:
-    """'a', 'a and b', 'a, b and c', each item's first letter small (it sits mid-sentence)."""
-    words = [_lower_first(fill_locale_facts(item.get(language))) for item in listing.items]
-    if len(words) <= 1:
-        return "".join(words)
-    return _gettext_in(language, gettext_noop("{items} and {last}")).format(items=", ".join(words[:-1]), last=words[-1])
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._facts: Mapping[str, str] | None = None
 
+    @property
+    def facts(self) -> Mapping[str, str]:
+        if self._facts is None:
+            self._facts = locale_facts()
+        return self._facts
 
-def _gettext_in(language: str, msgid: str) -> str:
-    """gettext in `language`; without switching when it is already the active one (the request's)."""
-    if translation.get_language() == language:
-        return gettext(msgid)
-    with translation.override(language):
-        return gettext(msgid)
+    def say(self, item: Message | Text | str) -> str:
+        if isinstance(item, Message):
+            return _capital(self.message(item))
+        if isinstance(item, Text):
+            return _fill(item.get(self.language), self)
+        return _fill(item, self)
 
+    def message(self, message: Message) -> str:
+        values = {name: self.param(value) for name, value in message.params}
+        text = gettext(message.msgid)
+        facts = self.facts if _FACT.search(text) else {}
+        return text.format(**{**facts, **values})
 
-def _say_message(message: Message, language: str) -> str:
-    values = {name: _say_param(value, language) for name, value in message.params}
-    return _gettext_in(language, message.msgid).format(**{**locale_facts(), **values})
+    def param(self, param: Param) -> str:
+        if isinstance(param, Message):
+            return self.message(param)
+        if isinstance(param, Text):
+            return _fill(param.get(self.language), self)
+        if isinstance(param, Lower):
+            return _lower_first(_fill(param.value.get(self.language), self))
+        if isinstance(param, Listing):
+            return self.listing(param)
+        return str(param)
+
+    def listing(self, listing: Listing) -> str:
+        """'a', 'a and b', 'a, b and c', each item's first letter small (it sits mid-sentence)."""
+        words = [_lower_first(_fill(item.get(self.language), self)) for item in listing.items]
+        if len(words) <= 1:
+            return "".join(words)
+        return gettext(gettext_noop("{items} and {last}")).format(items=", ".join(words[:-1]), last=words[-1])
 
 
 def say(item: Message | Text | str, language: str) -> str:
     """One engine message or knowledge-base text, as the patient reads it."""
-    if isinstance(item, Message):
-        return _capital(_say_message(item, language))
-    if isinstance(item, Text):
-        return fill_locale_facts(item.get(language))
-    return fill_locale_facts(item)
+    if isinstance(item, Text):  # content carries its own translations: no gettext to switch
+        return _fill(item.get(language), _Speaker(language))
+    with _speaking(language):
+        return _Speaker(language).say(item)
+
+
+def _speaking(language: str) -> AbstractContextManager[None]:
+    """gettext in `language`: switching only when it is not already the active one (the request's)."""
+    return nullcontext() if translation.get_language() == language else translation.override(language)
 
 
 def level_title(value: str, language: str) -> str:
@@ -155,13 +182,19 @@ class ShownAssessment:
 
 def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
     """The whole assessment in `language`, with the locale facts filled in."""
+    with _speaking(language):
+        return _say_assessment(assessment, _Speaker(language))
+
+
+def _say_assessment(assessment: Assessment, speaker: _Speaker) -> ShownAssessment:
+    say = speaker.say
 
     def effect(e) -> ShownEffect:
         return ShownEffect(
             e.slug,
-            say(e.name, language),
-            say(e.description, language),
-            _say_message(e.usual_duration, language),
+            say(e.name),
+            say(e.description),
+            speaker.message(e.usual_duration),
             e.normal_until_day,
             e.symptoms,
             e.still_normal,
@@ -169,17 +202,17 @@ def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
 
     return ShownAssessment(
         urgency=assessment.urgency,
-        urgency_label=say(assessment.urgency_label, language),
-        guidance=say(assessment.guidance, language),
+        urgency_label=say(assessment.urgency_label),
+        guidance=say(assessment.guidance),
         complications=tuple(
             ShownComplication(
                 slug=c.slug,
-                name=say(c.name, language),
+                name=say(c.name),
                 score=c.score,
                 urgency=c.urgency,
                 matched_symptoms=c.matched_symptoms,
-                explanation=say(c.explanation, language),
-                what_to_do=say(c.what_to_do, language),
+                explanation=say(c.explanation),
+                what_to_do=say(c.what_to_do),
                 in_window=c.in_window,
             )
             for c in assessment.complications
@@ -188,13 +221,13 @@ def say_assessment(assessment: Assessment, language: str) -> ShownAssessment:
         overdue_effects=tuple(effect(e) for e in assessment.overdue_effects),
         red_flags=assessment.red_flags,
         unexplained_symptoms=assessment.unexplained_symptoms,
-        reasons=tuple(ShownReason(r.level, say(r.text, language), r.symptoms) for r in assessment.reasons),
+        reasons=tuple(ShownReason(r.level, say(r.text), r.symptoms) for r in assessment.reasons),
         knowledge_base_version=assessment.knowledge_base_version,
         engine_version=assessment.engine_version,
-        language=language,
+        language=speaker.language,
         raised_by=assessment.raised_by,
         route=assessment.route,
-        route_label=say(Message(ROUTE_BY_VALUE[assessment.route].label), language) if assessment.route else "",
-        route_fallback=say(assessment.route_fallback, language),
+        route_label=say(Message(ROUTE_BY_VALUE[assessment.route].label)) if assessment.route else "",
+        route_fallback=say(assessment.route_fallback),
         driver=assessment.driver,
     )

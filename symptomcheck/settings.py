@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "axes",
     "corsheaders",
     "procedures",
+    "checkins",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,17 @@ URGENT_CARE_PHONE = os.environ.get("URGENT_CARE_PHONE", "")
 URGENT_CARE_ADDRESS = os.environ.get("URGENT_CARE_ADDRESS", "")
 # Seconds a process keeps the clinic's settings in memory before reading them again.
 CLINIC_SETTINGS_TTL = env_int("CLINIC_SETTINGS_TTL", 60)
+# How often each process's release watcher looks for a new release (procedures/freshness.py); a
+# release reaches every worker on every server within this plus the snapshot's build. 0 = no
+# watcher: every read checks the database (the tests; one-off commands).
+KNOWLEDGE_BASE_WATCH_SECONDS = float(os.environ.get("KNOWLEDGE_BASE_WATCH_SECONDS", "1.0"))
+# Shown assessments kept per snapshot and process, least recently used first out
+# (procedures/assessments.py); 0 = compute every time.
+ASSESSMENT_MEMO_SIZE = env_int("ASSESSMENT_MEMO_SIZE", 1024)
+# Rendered page parts kept per snapshot and process (result bodies, symptom lists); 0 = none.
+PAGE_MEMO_SIZE = env_int("PAGE_MEMO_SIZE", 512)
+# Whole questionnaire pages kept per snapshot and process (procedures/page_memo.py); 0 = none.
+PAGE_HTML_MEMO_SIZE = env_int("PAGE_HTML_MEMO_SIZE", 1024)  # about 20 KB each
 
 LOGGING = {
     "version": 1,
@@ -333,6 +345,9 @@ CONTACT_LIMIT_PER_PHONE_PER_HOUR = env_int("CONTACT_LIMIT_PER_PHONE_PER_HOUR", 3
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rate_limit_counts"},
+    # Template fragments that are the same for every patient in a language (blank form fields);
+    # in process memory, nothing patient-specific ever goes in.
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments"},
 }
 RATE_LIMIT_CACHE = "ratelimit"
 # Where contact requests wait, encrypted, while the database is down (procedures/outbox.py). It
@@ -344,3 +359,25 @@ CONTACT_TARGET_MINUTES = {
     level.value: env_int(f"CONTACT_TARGET_MINUTES_{level.value.upper()}", level.contact_target_minutes)
     for level in URGENCY_LEVELS
 }
+
+# --- Check-ins after the visit (checkins/, docs/checkins.md) -------------------------------------
+# The address patients' links start with (emails are read outside the site).
+CHECKIN_SITE_URL = os.environ.get("CHECKIN_SITE_URL", "http://localhost:8000").rstrip("/")
+# Check-ins are sent at this hour (clinic's time zone) on their day; a reminder goes once after
+# CHECKIN_REMINDER_AFTER_HOURS, and the link stops working (the check-in is missed) after
+# CHECKIN_LINK_VALID_HOURS.
+CHECKIN_SEND_HOUR = env_int("CHECKIN_SEND_HOUR", 10)
+CHECKIN_REMINDER_AFTER_HOURS = env_int("CHECKIN_REMINDER_AFTER_HOURS", 24)
+CHECKIN_LINK_VALID_HOURS = env_int("CHECKIN_LINK_VALID_HOURS", 48)
+# How far schedules reach (days): 12 weeks.
+CHECKIN_HORIZON_DAYS = env_int("CHECKIN_HORIZON_DAYS", 84)
+# Days after the last check-in that a patient's name and contact details are kept, then erased.
+CHECKIN_KEEP_DETAILS_DAYS = env_int("CHECKIN_KEEP_DETAILS_DAYS", 14)
+# Text messages: a dotted path to a class with send(to, body) (checkins/sms.py). Only the console
+# backend ships: plug a provider in by naming its class here.
+CHECKIN_SMS_BACKEND = os.environ.get("CHECKIN_SMS_BACKEND", "checkins.sms.ConsoleSmsBackend")
+# Escalation defaults; staff override them in the admin (Escalation settings).
+CHECKIN_ON_CALL_EMAIL = os.environ.get("CHECKIN_ON_CALL_EMAIL", "")
+CHECKIN_CLINICAL_LEAD_EMAIL = os.environ.get("CHECKIN_CLINICAL_LEAD_EMAIL", "")
+CHECKIN_CLINICAL_LEAD_PHONE = os.environ.get("CHECKIN_CLINICAL_LEAD_PHONE", "")
+CHECKIN_LEAD_AFTER_MINUTES = env_int("CHECKIN_LEAD_AFTER_MINUTES", 15)

@@ -10,6 +10,7 @@ admin.site.index_title = "Clinical content and follow-up"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("checkins/", include("checkins.urls")),
     path("", include("procedures.urls")),
 ]
 
@@ -17,3 +18,6 @@ urlpatterns = [
 # emergency number and the clinic's phone, rendered without the database.
 handler500 = "procedures.outage.server_error"
 handler404 = "procedures.error_pages.page_not_found"
+# Under /api/, Django's own refusals (a bad Host header, a permission refused) answer JSON too.
+handler400 = "procedures.error_pages.bad_request"
+handler403 = "procedures.error_pages.permission_denied"

@@ -8,6 +8,7 @@ Engine tests that need no database build small knowledge bases in code (tests/kb
 import pytest
 from django.core.management import call_command
 
+from procedures import freshness
 from procedures.clinic import default_clinic, forget_cached_clinic, remember_clinic
 from procedures.selectors import forget_cached_knowledge_base
 
@@ -19,12 +20,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _cold_snapshot_cache():
+def _cold_snapshot_cache(settings):
     """Each test starts without a cached snapshot, and with the clinic as the environment describes
-    it (no settings row), so one test's release or clinic settings cannot leak into another."""
+    it (no settings row), so one test's release or clinic settings cannot leak into another.
+
+    No release watcher runs (tests/test_freshness.py starts its own): a test's release lives in its
+    rolled-back transaction, which a watcher's own connection could not see, so each read checks
+    the database on the test's connection instead."""
+    settings.KNOWLEDGE_BASE_WATCH_SECONDS = 0
+    # Pages are rendered by their views (tests read response.context); tests/test_page_memo.py
+    # checks that a memoised page is the very page the view renders.
+    settings.PAGE_HTML_MEMO_SIZE = 0
     forget_cached_knowledge_base()
     remember_clinic(default_clinic())
     yield
+    freshness.stop_watching()
     forget_cached_knowledge_base()
     forget_cached_clinic()
 

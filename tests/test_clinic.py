@@ -265,3 +265,11 @@ def test_the_treatment_step_shows_three_brand_names_and_keeps_the_rest_findable(
     assert "Daxxify" not in html.split("other-names")[0]  # only three beside the choice
     assert "Daxxify" in html and "daxibotulinumtoxinA" in html  # every other name, in the list below
     assert SHOWN_ALIASES == 3
+
+
+@pytest.mark.django_db
+def test_facts_read_again_unchanged_keep_the_object_memos_are_keyed_by():
+    from procedures.clinic import read_clinic
+
+    first = read_clinic()
+    assert read_clinic() is first

@@ -179,3 +179,12 @@ def test_questionnaire_forms_are_csrf_protected():
 
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(SCREEN, {"none_of_these": "on"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_symptom_the_knowledge_base_does_not_have_is_refused_with_a_message(client):
+    client.post("/check/", {"none_of_these": "on"})
+    client.post("/check/treatment/", {"procedure": "dermal-filler", "days_ago": 1, "area": ""})
+    response = client.post("/check/symptoms/", {"symptoms": ["swelling", "purple-elbows"], "trend": ""})
+    assert response.status_code == 200
+    assert "purple-elbows is not one of the available choices" in response.content.decode()

@@ -66,3 +66,17 @@ def test_result_page_is_a_printable_summary(client):
     for fact in ("RF microneedling", "Day 5", "Checked on", "Getting worse", "What to do now"):
         assert fact in html
     assert f"Knowledge base {response.context['assessment'].knowledge_base_version}" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("story", [EXPECTED_REDNESS, INFECTION], ids=["self-care", "urgent"])
+def test_every_id_on_the_result_page_is_unique(client, story):
+    """The contact form and the check-in offer share field names; a label must still find its own
+    input (WCAG 1.3.1, 4.1.2)."""
+    import re
+    from collections import Counter
+
+    walk(client, story)
+    html = client.get("/check/result/").content.decode()
+    repeated = [name for name, count in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if count > 1]
+    assert repeated == []

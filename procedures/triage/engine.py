@@ -9,6 +9,10 @@ back as language-neutral `Message`s and knowledge-base `Text`s (see messages.py)
 It runs as a pipeline of small phases over immutable inputs, each returning a typed partial
 result; `assess` only chains them. How a level is reached, in order:
 
+Phases 1 and 3 look up only the rules and warning signs the reported symptoms can touch, from the
+snapshot's per-procedure index (knowledge.ProcedureIndex): an assessment's cost follows what the
+patient reported, not the size of the knowledge base.
+
 1. **Red flags first** (`fire_rules`). Every combination rule that applies to the procedure,
    day, area (and trend, for the few rules about symptoms getting worse) is checked against
    *all* reported symptoms, normal ones included (swelling after filler is expected, but
@@ -68,6 +72,7 @@ from .knowledge import (
     KnowledgeBase,
     Link,
     Procedure,
+    ProcedureIndex,
     RiskEffect,
     Rule,
     WarningSign,
@@ -140,6 +145,11 @@ class Case:
     already_seen: bool = False
     # The treated area and every area it lies within (None when not said), worked out once.
     areas: frozenset[str] | None = None
+
+    @property
+    def index(self) -> ProcedureIndex:
+        """The procedure's rules and warning signs by symptom: all an assessment needs to look at."""
+        return self.kb.procedure_index[self.procedure.slug]
 
     @property
     def onset_day(self) -> int:
@@ -260,9 +270,7 @@ def fire_rules(case: Case) -> Finding:
     evidence: list[Evidence] = []
     reasons: list[Reason] = []
     forced, accounted, red_flags = LOWEST_LEVEL, set[str](), set[str]()
-    for rule in case.kb.rules:
-        if rule.complication not in case.procedure.links:
-            continue
+    for rule in case.index.rules_touched(case.present):
         if not rule.applies(case.procedure.slug, case.onset_day, case.areas, case.trend):
             continue
         matched = rule.match(case.present)
@@ -366,35 +374,30 @@ def weigh_warning_signs(case: Case, explained: frozenset[str]) -> Finding:
     """Phase 3: the warning signs of every complication linked to this procedure."""
     evidence: list[Evidence] = []
     forced, accounted, red_flags = LOWEST_LEVEL, set[str](), set[str]()
-    for slug, link in case.procedure.links.items():
-        comp = case.kb.complications.get(slug)
-        if comp is None:
-            continue
+    for entry in case.index.signs_touched(case.present):
+        sign, link = entry.sign, entry.link
         in_window = link.window.contains(case.onset_day)
-        for sign in comp.warning_signs:
-            if sign.symptom not in case.present or case.procedure.slug in sign.except_procedures:
-                continue
-            verdict = judge_warning_sign(sign, comp, in_window, sign.symptom in explained)
-            if verdict.accounts:
-                accounted.add(sign.symptom)
-            sign_level = verdict.forced or LOWEST_LEVEL
-            route, fallback = _emergency_route(link, sign_level)
-            evidence.append(
-                Evidence(
-                    slug,
-                    frozenset({sign.symptom}),
-                    verdict.weight,
-                    sign_level,
-                    verdict.out_of_window,
-                    route=route,
-                    route_fallback=fallback,
-                )
+        verdict = judge_warning_sign(sign, entry.complication, in_window, sign.symptom in explained)
+        if verdict.accounts:
+            accounted.add(sign.symptom)
+        sign_level = verdict.forced or LOWEST_LEVEL
+        route, fallback = _emergency_route(link, sign_level)
+        evidence.append(
+            Evidence(
+                entry.complication.slug,
+                frozenset({sign.symptom}),
+                verdict.weight,
+                sign_level,
+                verdict.out_of_window,
+                route=route,
+                route_fallback=fallback,
             )
-            if verdict.forced is None or verdict.forced == LOWEST_LEVEL:
-                continue
-            forced = higher(forced, verdict.forced)
-            if at_least(verdict.forced, URGENT.value):
-                red_flags.add(sign.symptom)
+        )
+        if verdict.forced is None or verdict.forced == LOWEST_LEVEL:
+            continue
+        forced = higher(forced, verdict.forced)
+        if at_least(verdict.forced, URGENT.value):
+            red_flags.add(sign.symptom)
     return Finding(tuple(evidence), forced, frozenset(accounted), frozenset(red_flags))
 
 

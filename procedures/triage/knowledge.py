@@ -246,6 +246,76 @@ class Procedure:
     position: int = 0
 
 
+@dataclass(frozen=True)
+class SignEntry:
+    """One warning sign of a complication linked to a procedure, in the order the engine weighs them."""
+
+    position: int
+    complication: Complication
+    link: Link
+    sign: WarningSign
+
+
+@dataclass(frozen=True)
+class ProcedureIndex:
+    """The rules and warning signs that can count after one procedure, by the symptom that lets
+    them count (worked out once per snapshot).
+
+    An assessment looks up only what its reported symptoms can touch, so its cost is set by what
+    the patient reported, not by how many procedures, complications and rules the knowledge base
+    holds. A rule is filed under the symptoms of its smallest clause: it can fire only if that
+    clause is met. Positions keep the order a full scan would give (rules in release order,
+    warning signs by link then sign), so results do not depend on the index.
+    """
+
+    rules_by_symptom: Mapping[str, tuple[tuple[int, Rule], ...]]
+    signs_by_symptom: Mapping[str, tuple[SignEntry, ...]]
+    clauseless_rules: tuple[tuple[int, Rule], ...] = ()  # no clause: met by any answers
+
+    def rules_touched(self, present: frozenset[str]) -> tuple[Rule, ...]:
+        found = dict(self.clauseless_rules)
+        for symptom in present:
+            found.update(self.rules_by_symptom.get(symptom, ()))
+        return tuple(found[position] for position in sorted(found))
+
+    def signs_touched(self, present: frozenset[str]) -> tuple[SignEntry, ...]:
+        entries = [entry for symptom in present for entry in self.signs_by_symptom.get(symptom, ())]
+        entries.sort(key=lambda entry: entry.position)
+        return tuple(entries)
+
+
+def index_procedure(
+    procedure: Procedure, rules: Sequence[Rule], complications: Mapping[str, Complication]
+) -> ProcedureIndex:
+    """File the procedure's rules and warning signs under the symptoms that let them count."""
+    rules_by_symptom: dict[str, list[tuple[int, Rule]]] = {}
+    clauseless: list[tuple[int, Rule]] = []
+    for position, rule in enumerate(rules):
+        in_scope = rule.complication in procedure.links and procedure.slug not in rule.except_procedures
+        if not in_scope or (rule.procedures and procedure.slug not in rule.procedures):
+            continue
+        if not rule.clauses:
+            clauseless.append((position, rule))
+            continue
+        for symptom in min(rule.clauses, key=len):
+            rules_by_symptom.setdefault(symptom, []).append((position, rule))
+    signs_by_symptom: dict[str, list[SignEntry]] = {}
+    position = 0
+    for slug, link in procedure.links.items():
+        complication = complications.get(slug)
+        if complication is None:
+            continue
+        for sign in complication.warning_signs:
+            if procedure.slug not in sign.except_procedures:
+                signs_by_symptom.setdefault(sign.symptom, []).append(SignEntry(position, complication, link, sign))
+                position += 1
+    return ProcedureIndex(
+        MappingProxyType({s: tuple(found) for s, found in rules_by_symptom.items()}),
+        MappingProxyType({s: tuple(found) for s, found in signs_by_symptom.items()}),
+        tuple(clauseless),
+    )
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: a release is one snapshot
 class KnowledgeBase:
     version: str
@@ -292,6 +362,18 @@ class KnowledgeBase:
             area = self.areas.get(slug)
             slug = area.within if area is not None else None
         return frozenset(found)
+
+    @cached_property
+    def procedure_index(self) -> Mapping[str, ProcedureIndex]:
+        """Per procedure, its rules and warning signs by symptom (see ProcedureIndex)."""
+        return MappingProxyType(
+            {slug: index_procedure(p, self.rules, self.complications) for slug, p in self.procedures.items()}
+        )
+
+    def prepare(self) -> None:
+        """Work out now everything worked out once per snapshot, so that no assessment pays for it."""
+        for worked_out_once in ("procedure_index", "procedures_linked", "emergency_screen_symptoms"):
+            getattr(self, worked_out_once)
 
     @cached_property
     def procedures_linked(self) -> Mapping[str, frozenset[str]]:
