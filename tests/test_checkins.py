@@ -502,3 +502,23 @@ def test_the_simulation_raises_alerts_only_on_changes(kb):
     normal = [story for story in suite if "normal" in story.get("tags", [])]
     assert simulate(kb, schedules, normal).per_100(simulate(kb, schedules, normal).alerts) < 15
     assert simulate(kb, schedules, suite, answer_rate=0.8).flags > 0
+
+
+# --- Plain words ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_check_in_messages_read_at_age_twelve_or_below(kb, language):
+    """The email and the text a patient gets, without their links (procedures/readability.py)."""
+    from checkins.wording import checkin_message
+    from procedures.readability import TARGET_READING_AGE, reading_age
+
+    enrolment = alice(kb)
+    Enrolment.objects.filter(pk=enrolment.pk).update(language=language)
+    checkin = Checkin.objects.filter(enrolment=enrolment).order_by("day").first()
+    checkin.enrolment.refresh_from_db()
+    for reminder in (False, True):
+        wording = checkin_message(checkin, reminder=reminder)
+        words = re.sub(r"https?://\S+", "", wording.email)
+        assert reading_age(words, language) <= TARGET_READING_AGE, words
