@@ -548,6 +548,9 @@ class KnowledgeBaseRelease(models.Model):
     note = models.CharField(max_length=300, blank=True)
     content_hash = models.CharField(max_length=64)
     data = models.JSONField()
+    # The release's safety case as published (procedures/safety_case.py): changes and who made and
+    # approved them, the stories they affect, open hazards. Markdown, frozen with the release.
+    safety_case = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-version"]
@@ -559,6 +562,82 @@ class KnowledgeBaseRelease(models.Model):
 
     def __str__(self) -> str:
         return f"Release {self.label}"
+
+
+class Vignette(models.Model):
+    """A test story: what a patient would say and answer, and what a clinician says the answer is.
+
+    Stories are part of the content: the publish gate runs every one of them, and a procedure is
+    published only when its own stories cover it (procedures/coverage.py). Staff edit them in
+    the admin; `manage.py load_vignettes` loads the project's JSON suites (tests/vignettes/).
+    A story is not reviewed and released like the knowledge base: every story counts in the gate
+    from the moment it is saved, so a new story can only make publishing stricter.
+    """
+
+    slug = models.CharField(max_length=40, unique=True, help_text=_("The story's id, e.g. sc-042."))
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="vignettes")
+    story = models.TextField(help_text=_("In the patient's own words."))
+    answers = models.JSONField(
+        help_text=_("The answers, as the assessment API takes them (the procedure is the field above).")
+    )
+    gold_level = models.CharField(max_length=16, choices=LEVEL_CHOICES, help_text=_("The right urgency level."))
+    gold_complications = models.ManyToManyField(
+        Complication,
+        blank=True,
+        related_name="+",
+        help_text=_("One of these must be among the first three causes (empty = expected effects only)."),
+    )
+    author = models.CharField(max_length=120, help_text=_("Who wrote the story and its answer."))
+    source = models.CharField(max_length=300, blank=True, help_text=_("Where it comes from: a suite, a case report."))
+    # Other fields of the story as its suite gives them (a second rater's level, tags), kept so a
+    # real-patient suite is still scored against both raters (shared/vignettes/README.md).
+    extra = models.JSONField(default=dict, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[gold_complications])
+
+    class Meta:
+        ordering = ["procedure", "slug"]
+        verbose_name = _("test story")
+        verbose_name_plural = _("test stories")
+
+    def clean(self) -> None:
+        if not isinstance(self.answers, dict):
+            raise ValidationError({"answers": _("Give the answers as a JSON object.")})
+
+    def save(self, *args, **kwargs) -> None:
+        # One home for the procedure: the field; the answers always name the same one.
+        if isinstance(self.answers, dict) and self.procedure_id:
+            self.answers = {**self.answers, "procedure": self.procedure.slug}
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class WeakeningSignOff(models.Model):
+    """A written reason and a second clinical reviewer for weakening an emergency or urgent sign
+    or rule (a lower level, fewer procedures, or removed). `change` names the weakening exactly
+    (procedures/impact.py, `Weakening.key`), so a sign-off covers that change and no other."""
+
+    change = models.CharField(max_length=300, db_index=True)
+    reason = models.TextField(help_text=_("Why this is clinically safe, with the evidence."))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sign-off for a weakened sign or rule")
+        verbose_name_plural = _("sign-offs for weakened signs and rules")
+
+    def __str__(self) -> str:
+        return self.change
 
 
 class ContactRequest(models.Model):

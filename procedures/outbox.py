@@ -124,14 +124,15 @@ def queue_staff_notification(request: ContactRequest) -> StaffNotification | Non
         logger.error("Contact request %s is %s but CONTACT_NOTIFY_EMAILS is empty", request.pk, request.urgency)
         return None
     target = current_clinic().callback_for(request.urgency)
-    path = reverse("admin:procedures_contactrequest_change", args=[request.pk])
+    # Absolute, from SITE_URL: the email is read in a mail program, far from the site.
+    link = settings.SITE_URL + reverse("admin:procedures_contactrequest_change", args=[request.pk])
     return StaffNotification.objects.create(
         contact_request=request,
         subject=f"[symptomcheck] {request.get_urgency_display()} contact request #{request.pk}",
         body=(
             f"A patient asked the clinic to contact them. Their result was: {request.get_urgency_display()}.\n"
             f"Target: contact within {target} minutes.\n\n"
-            f"Open request #{request.pk} in the staff admin: {path}\n"
+            f"Open request #{request.pk} in the staff admin: {link}\n"
         ),
         recipients=recipients,
         next_attempt_at=timezone.now(),

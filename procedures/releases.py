@@ -30,6 +30,7 @@ from .selectors import knowledge_base_data, latest_release
 
 Statuses = dict[str, dict[Key, str]]  # table name -> natural key -> review status
 PUBLISHED = ContentStatus.PUBLISHED.value
+IN_REVIEW = ContentStatus.IN_REVIEW.value
 
 
 def content_statuses() -> Statuses:
@@ -93,7 +94,15 @@ def merge_release(working: Mapping[str, Any], previous: Mapping[str, Any], statu
     }
 
 
-def release_candidate_data() -> dict[str, Any]:
-    """The knowledge base as the next release would publish it (see the module docstring)."""
+def release_candidate_data(*, approving_in_review: bool = False) -> dict[str, Any]:
+    """The knowledge base as the next release would publish it (see the module docstring), or,
+    `approving_in_review`, as it would be once every row in review were approved (what the
+    review page shows before a reviewer approves)."""
     release = latest_release()
-    return merge_release(knowledge_base_data(), release.data if release else {}, content_statuses())
+    statuses = content_statuses()
+    if approving_in_review:
+        statuses = {
+            table: {key: PUBLISHED if status == IN_REVIEW else status for key, status in rows.items()}
+            for table, rows in statuses.items()
+        }
+    return merge_release(knowledge_base_data(), release.data if release else {}, statuses)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "procedures",
     "checkins",
+    "vigilance",
 ]
 
 MIDDLEWARE = [
@@ -381,3 +382,44 @@ CHECKIN_ON_CALL_EMAIL = os.environ.get("CHECKIN_ON_CALL_EMAIL", "")
 CHECKIN_CLINICAL_LEAD_EMAIL = os.environ.get("CHECKIN_CLINICAL_LEAD_EMAIL", "")
 CHECKIN_CLINICAL_LEAD_PHONE = os.environ.get("CHECKIN_CLINICAL_LEAD_PHONE", "")
 CHECKIN_LEAD_AFTER_MINUTES = env_int("CHECKIN_LEAD_AFTER_MINUTES", 15)
+
+# --- Vigilance: treatment records, cluster alerts, reports, FHIR export (vigilance/, docs/vigilance.md) ---
+# Cluster alerts: cases of one complication (confirmed by a clinician, or reported at urgent or
+# above) counted per lot, per practitioner and per site; `threshold` cases within `window_days`
+# raise one alert. Infections count from a small number because outbreaks start small; the
+# windows follow each complication's onset window. docs/vigilance.md says why each number.
+VIGILANCE_CLUSTER_DEFAULT = {
+    "threshold": env_int("VIGILANCE_CLUSTER_DEFAULT_THRESHOLD", 5),
+    "window_days": env_int("VIGILANCE_CLUSTER_DEFAULT_WINDOW_DAYS", 30),
+}
+VIGILANCE_CLUSTER_RULES = {
+    "bacterial-skin-infection": {"threshold": 3, "window_days": 30},
+    "atypical-mycobacterial-infection": {"threshold": 3, "window_days": 180},
+    "fungal-infection": {"threshold": 3, "window_days": 60},
+    "sepsis": {"threshold": 3, "window_days": 30},
+    "necrotizing-soft-tissue-infection": {"threshold": 2, "window_days": 30},
+    "bloodborne-virus-exposure": {"threshold": 2, "window_days": 365},
+    "distant-toxin-spread": {"threshold": 2, "window_days": 60},
+}
+# Override or add one with VIGILANCE_CLUSTER_OVERRIDES="slug:threshold:days,slug:threshold:days".
+for _override in env_list("VIGILANCE_CLUSTER_OVERRIDES", []):
+    try:
+        _slug, _threshold, _days = _override.split(":")
+        VIGILANCE_CLUSTER_RULES[_slug] = {"threshold": int(_threshold), "window_days": int(_days)}
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"VIGILANCE_CLUSTER_OVERRIDES: {_override!r} is not slug:threshold:days") from exc
+# The canonical base of the FHIR resources we publish (Questionnaire URL, our own code systems).
+VIGILANCE_FHIR_BASE_URL = os.environ.get("VIGILANCE_FHIR_BASE_URL", f"{CHECKIN_SITE_URL}/vigilance/fhir").rstrip("/")
+# Treatment records, cases, reports and the export audit log are kept this long (days), then
+# purged by `manage.py purge_vigilance_records`. A placeholder: set it to the clinic's own rule
+# for medical records. Links to contact requests go with the requests (CONTACT_REQUEST_RETENTION_DAYS).
+VIGILANCE_RECORD_RETENTION_DAYS = env_int("VIGILANCE_RECORD_RETENTION_DAYS", 3650)
+
+# --- Content review: the two-person rule and absolute links (issue 13; docs/staff.md) ---------
+# The two-person rule: nobody publishes a change they made themselves, and weakening an emergency
+# or urgent sign or rule needs a written reason approved by a second clinical reviewer.
+# UNSAFE to switch off (TWO_PERSON_RULE=0): meant only for a single-clinician installation that
+# accepts the risk; every release's safety case then lists weakenings as unreviewed hazards.
+TWO_PERSON_RULE = env_bool("TWO_PERSON_RULE", True)
+# The site's address as staff reach it, for links in emails (absolute, so a mail client can open them).
+SITE_URL = os.environ.get("SITE_URL", CHECKIN_SITE_URL).rstrip("/")

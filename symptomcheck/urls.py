@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("checkins/", include("checkins.urls")),
+    path("vigilance/", include("vigilance.urls")),
     path("", include("procedures.urls")),
 ]
 

@@ -16,7 +16,9 @@ from procedures.models import (
     RiskFactor,
     Source,
     Symptom,
+    Vignette,
     WarningSign,
+    WeakeningSignOff,
 )
 from tests.admin_support import form_data
 from tests.factories import (
@@ -28,7 +30,8 @@ from tests.factories import (
 )
 
 EDITABLE = [Procedure, ExpectedEffect, ProcedureComplication, Complication, WarningSign, CombinationRule]
-READ_ONLY = [Symptom, Area, Source]
+# The shared vocabulary is edited with review like the rest (issue 13).
+VOCABULARY = [Symptom, Area, Source]
 SEARCHES = {
     Procedure: "Botox",  # a brand alias
     ExpectedEffect: "swelling",
@@ -58,7 +61,7 @@ def reviewer_client(client, reviewer):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", EDITABLE + READ_ONLY + [KnowledgeBaseRelease], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", EDITABLE + VOCABULARY + [KnowledgeBaseRelease], ids=lambda m: m.__name__)
 def test_list_with_search_change_and_history_pages_open_for_a_clinician(reviewer_client, model):
     listing = reviewer_client.get(url(model, "changelist"), {"q": SEARCHES.get(model, "")})
     assert listing.status_code == 200
@@ -70,14 +73,14 @@ def test_list_with_search_change_and_history_pages_open_for_a_clinician(reviewer
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", EDITABLE, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", EDITABLE + VOCABULARY + [Vignette], ids=lambda m: m.__name__)
 def test_add_pages_open_for_a_clinician(reviewer_client, model):
     assert reviewer_client.get(url(model, "add")).status_code == 200
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", READ_ONLY + [KnowledgeBaseRelease], ids=lambda m: m.__name__)
-def test_vocabulary_and_releases_are_read_only(reviewer_client, model):
+@pytest.mark.parametrize("model", [KnowledgeBaseRelease], ids=lambda m: m.__name__)
+def test_releases_are_read_only(reviewer_client, model):
     assert reviewer_client.get(url(model, "add")).status_code == 403
     obj = model.objects.first()
     page = reviewer_client.get(url(model, "change", obj.pk))
@@ -111,7 +114,9 @@ LIST_QUERIES = {
     Area: BASE,
     Source: BASE,
     RiskFactor: BASE + 1,  # rows annotated with their effect counts; + the groups for the group filter
-    KnowledgeBaseRelease: BASE,  # the large frozen data is deferred
+    KnowledgeBaseRelease: BASE,  # the large frozen data and safety case are deferred
+    Vignette: BASE + 1,  # rows joined with their procedure; + procedures that have stories
+    WeakeningSignOff: BASE,  # rows joined with who wrote and who approved
     ContactRequest: BASE
     + 3,  # rows annotated with level rank; + the date hierarchy's range and its dates; + failing emails
 }
@@ -127,6 +132,11 @@ def _add_rows(model):
         ExpectedEffectFactory.create_batch(3)
     elif model is ContactRequest:
         ContactRequestFactory.create_batch(3)
+    elif model is Vignette:
+        for i, procedure in enumerate(Procedure.objects.all()[:3]):
+            Vignette.objects.create(
+                slug=f"n1-{i}", procedure=procedure, story="A story", answers={}, gold_level="soon", author="t"
+            )
 
 
 @pytest.mark.django_db
@@ -319,8 +329,23 @@ def test_inline_expected_effects_have_their_translations(reviewer_client):
 
 
 @pytest.mark.django_db
-def test_read_only_vocabulary_shows_its_translations(reviewer_client):
+def test_vocabulary_shows_its_translations(reviewer_client):
     symptom = Symptom.objects.get(slug="redness")
     page = reviewer_client.get(url(Symptom, "change", symptom.pk))
     assert "label_es" in _fieldsets(page)["Español"]["fields"]
     assert symptom.translations["es"]["label"] in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_contact_request_shows_the_patients_answers_as_words_not_slugs(reviewer_client, kb):
+    request = ContactRequestFactory()
+    page = reviewer_client.get(url(ContactRequest, "change", request.pk)).content.decode()
+    assert kb.procedures["rf-microneedling"].name.get("en") in page
+    assert kb.symptoms["spreading-redness"].label.get("en") in page
+    assert "spreading-redness" not in page
+
+
+@pytest.mark.django_db
+def test_the_review_page_links_the_staff_preview(reviewer_client):
+    page = reviewer_client.get(reverse("admin:procedures_review"))
+    assert reverse("procedures:staff-preview").encode() in page.content

@@ -247,3 +247,17 @@ def test_staff_see_failing_emails_on_the_follow_up_queue(client, refusing_smtp_s
     page = client.get(reverse("admin:procedures_contactrequest_changelist")).content.decode()
     assert "1 email to staff is failing and will be retried" in page
     assert client.get(reverse("admin:procedures_staffnotification_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_staff_email_links_to_the_request_absolutely(settings):
+    """A mail program opens links against nothing: the link carries SITE_URL."""
+    from procedures.outbox import queue_staff_notification
+
+    from .factories import ContactRequestFactory
+
+    settings.SITE_URL = "https://clinic.example"
+    settings.CONTACT_NOTIFY_EMAILS = ["nurse@clinic.example"]
+    request = ContactRequestFactory(urgency="urgent")
+    notification = queue_staff_notification(request)
+    assert f"https://clinic.example/admin/procedures/contactrequest/{request.pk}/change/" in notification.body

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from procedures.models import Complication, ContentStatus, WarningSign
+from procedures.models import Complication, ContentStatus, Source, WarningSign
 from tests.factories import ContactRequestFactory, staff_user
 
 COMPLICATIONS = reverse("admin:procedures_complication_changelist")
@@ -47,9 +47,14 @@ def test_editor_cannot_see_the_follow_up_queue(client):
 
 
 @pytest.mark.django_db
-def test_editor_cannot_change_the_shared_vocabulary(client):
+def test_editor_edits_the_shared_vocabulary_and_stories_but_does_not_delete_or_approve(client):
     login(client, "Content editor")
-    assert client.get(reverse("admin:procedures_symptom_add")).status_code == 403
+    for model in ("symptom", "area", "source", "vignette", "weakeningsignoff"):
+        assert client.get(reverse(f"admin:procedures_{model}_add")).status_code == 200, model
+    source = Source.objects.first()
+    assert client.get(reverse("admin:procedures_source_delete", args=[source.pk])).status_code == 403
+    page = client.get(reverse("admin:procedures_weakeningsignoff_changelist"))
+    assert b"approve_selected" not in page.content  # the second reviewer is a clinical reviewer
 
 
 @pytest.mark.django_db

@@ -9,6 +9,9 @@ One module per area; importing them here registers every model with the admin si
 - clinic.py: the clinic's facts patients see (name, phones, opening hours, answer and
   callback times, urgent care), one settings page.
 - followup.py: patients' contact requests, the queue sorted by level then waiting time.
+- stories.py: test stories (vignettes) and sign-offs for weakened emergency and urgent signs.
+- review.py: the review page (waiting for review, the impact diff, approve and publish) and
+  each release's safety case.
 """
 
-from . import clinic, content, followup, releases  # noqa: F401  (registers the admin classes)
+from . import clinic, content, followup, releases, stories  # noqa: F401  (registers the admin classes)

@@ -3,7 +3,7 @@
 Every save by staff makes the row a draft again (see releases.ReviewedContentAdmin); "Submit for
 review" and "Publish" move it on. History (django-simple-history) records every change with its
 user; a previous version can be restored from the history page (the restored row is a draft again).
-Symptoms, areas and sources are the shared vocabulary: loaded from fixtures/, read-only here.
+Symptoms, areas and sources (the shared vocabulary) are edited with review too.
 Text in the languages other than English is edited field by field, one collapsed fieldset per
 language, generated from the schema and settings.LANGUAGES (see translations.py).
 """
@@ -14,7 +14,6 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import (
     Area,
@@ -64,44 +63,41 @@ def locked(*names: str) -> type[LockedKeysForm]:
     return type("Locked" + "".join(n.title() for n in names) + "Form", (LockedKeysForm,), {"locked_fields": names})
 
 
-class ReadOnlyAdmin(TranslationsAdminMixin, SimpleHistoryAdmin):
-    """Shared vocabulary: viewable and searchable, changed only through fixtures/."""
-
-    list_per_page = 100
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-# --- Vocabulary (read-only) ------------------------------------------------------------------
+# --- Vocabulary: symptoms, areas, sources ------------------------------------------------------
+# Edited with review like the rest: a new symptom or source is a draft until a reviewer publishes
+# it, and a rule or complication can cite it in the same release.
 
 
 @admin.register(Symptom)
-class SymptomAdmin(ReadOnlyAdmin):
+class SymptomAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
+    form = locked("slug")
     list_display = ("label", "slug", "group", "position", status_column)
-    list_filter = ("group", "status")
+    list_filter = ("status", "group")
     search_fields = ("slug", "label")
+    list_per_page = 100
+    fieldsets = ((None, {"fields": (("label", "slug"), ("group", "position"))}), ReviewedContentAdmin.review_fieldset)
 
 
 @admin.register(Area)
-class AreaAdmin(ReadOnlyAdmin):
+class AreaAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
+    form = locked("slug")
     list_display = ("name", "slug", "within", "position", status_column)
     list_select_related = ("within",)
     list_filter = ("status",)
     search_fields = ("slug", "name")
+    autocomplete_fields = ("within",)
+    list_per_page = 100
+    fieldsets = ((None, {"fields": (("name", "slug"), ("within", "position"))}), ReviewedContentAdmin.review_fieldset)
 
 
 @admin.register(Source)
-class SourceAdmin(ReadOnlyAdmin):
+class SourceAdmin(ReviewedContentAdmin):
+    form = locked("code")
     list_display = ("code", "title", "grade", "link", status_column)
-    list_filter = ("grade", "status")
+    list_filter = ("status", "grade")
     search_fields = ("code", "title", "url")
+    list_per_page = 100
+    fieldsets = ((None, {"fields": (("code", "grade"), "title", "url")}), ReviewedContentAdmin.review_fieldset)
 
     @admin.display(description=_("web page"))
     def link(self, obj: Source) -> str:

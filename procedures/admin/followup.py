@@ -23,8 +23,24 @@ from django.utils.translation import ngettext
 from .. import followup  # procedures/followup.py: targets, waiting times, triage on real cases
 from ..models import ContactRequest, StaffNotification
 from ..outbox import failing_notifications
+from ..selectors import published_knowledge_base
 from ..services import advance_contact_request
 from ..triage.scales import LEVEL_BY_VALUE
+
+
+def _label_in(kb):
+    """Staff read the patient's answers as words, not slugs: the English name of a slug in the
+    published knowledge base (the slug itself when the release no longer has it)."""
+
+    def name(section: str, slug: str | None) -> str:
+        if not slug:
+            return "—"
+        row = getattr(kb, section).get(slug)
+        text = getattr(row, "label", None) or getattr(row, "name", None)
+        return text.get("en") if text is not None else slug
+
+    return name
+
 
 # --- Follow-up queue -------------------------------------------------------------------------
 
@@ -217,24 +233,26 @@ class ContactRequestAdmin(admin.ModelAdmin):
         treatment = answers.get("treatment") or {}
         symptoms = answers.get("symptoms") or {}
         red_flags = (answers.get("screen") or {}).get("red_flags") or []
+        name = _label_in(published_knowledge_base())
         return format_html(
             "{}: {}, {} {}<br>{}: {}<br>{}: {}<br>{}: {}",
             _("Treatment"),
-            treatment.get("procedure", "—"),
+            name("procedures", treatment.get("procedure")),
             _("day"),
             treatment.get("days", "—"),
             _("Area"),
-            treatment.get("area") or "—",
+            name("areas", treatment.get("area")),
             _("Symptoms"),
-            ", ".join(symptoms.get("symptoms") or []) or "—",
+            ", ".join(name("symptoms", slug) for slug in symptoms.get("symptoms") or []) or "—",
             _("Trend / red flags"),
-            f"{symptoms.get('trend') or '—'} / {', '.join(red_flags) or '—'}",
+            f"{symptoms.get('trend') or '—'} / {', '.join(name('symptoms', s) for s in red_flags) or '—'}",
         )
 
     @admin.display(description=_("result shown"))
     def result_summary(self, obj: ContactRequest) -> str:
         result = obj.result or {}
-        complications = ", ".join(c.get("slug", "") for c in result.get("complications", [])) or "—"
+        name = _label_in(published_knowledge_base())
+        complications = ", ".join(name("complications", c.get("slug")) for c in result.get("complications", [])) or "—"
         return format_html(
             "{}: {}<br>{}: {}<br>{}: {}",
             _("Level"),

@@ -7,16 +7,20 @@ services.publish_content(). Releases are frozen snapshots: listed here, never ed
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import ContentStatus, KnowledgeBaseRelease
 from ..services import PublishRefused, mark_draft, publish_content, submit_for_review
+from .review import refused_page, review_page, safety_case_page
 
 REVIEW_FIELDS = ("status", "reviewed_by", "reviewed_at", "updated_at")
 
@@ -88,17 +92,7 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
         try:
             published = publish_content(queryset, user=request.user)
         except PublishRefused as refused:
-            return TemplateResponse(
-                request,
-                "admin/procedures/publish_refused.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": _("Publishing refused"),
-                    "report": refused.report,
-                    "opts": self.model._meta,
-                },
-                status=409,
-            )
+            return refused_page(request, refused, self.model._meta)
         if published.release is None:
             self.message_user(
                 request,
@@ -130,17 +124,43 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
 
 @admin.register(KnowledgeBaseRelease)
 class KnowledgeBaseReleaseAdmin(admin.ModelAdmin):
-    list_display = ("version", "label", "created_at", "published_by", "note")
+    """Releases, their safety cases, and the review page (what waits and what it would change)."""
+
+    list_display = ("version", "label", "created_at", "published_by", "note", "safety_case_link")
     list_select_related = ("published_by",)
     search_fields = ("note", "content_hash")
-    fields = ("version", "label", "created_at", "published_by", "note", "contents")
+    fields = ("version", "label", "created_at", "published_by", "note", "contents", "safety_case_link")
     readonly_fields = fields
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("review/", view(partial(review_page, model_admin=self)), name="procedures_review"),
+            path(
+                "<int:pk>/safety-case/",
+                view(partial(safety_case_page, model_admin=self)),
+                name="procedures_knowledgebaserelease_safety_case",
+            ),
+            path(
+                "<int:pk>/safety-case.md",
+                view(partial(safety_case_page, model_admin=self, markdown=True)),
+                name="procedures_knowledgebaserelease_safety_case_md",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("safety case"))
+    def safety_case_link(self, obj: KnowledgeBaseRelease) -> str:
+        url = reverse("admin:procedures_knowledgebaserelease_safety_case", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("safety case"))
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         # The frozen data is large: the list page does not need it.
         return (
-            qs if request.resolver_match and request.resolver_match.url_name.endswith("_change") else qs.defer("data")
+            qs
+            if request.resolver_match and request.resolver_match.url_name.endswith("_change")
+            else qs.defer("data", "safety_case")
         )
 
     @admin.display(description=_("contents"))
