@@ -24,8 +24,8 @@ keepalive = 5
 preload_app = True
 # Recycle workers now and then, so a slow leak never grows without bound. Not too often: a
 # recycled worker starts with empty memos (procedures/snapshot_memo.py).
-max_requests = 10000
-max_requests_jitter = 1000
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10000))  # 0: never (the benchmark's steady state)
+max_requests_jitter = max_requests // 10
 # Access log without query strings or bodies: no health data (patient URLs carry none).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # "" turns it off (the fault suite)
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
