@@ -6,8 +6,9 @@ Clinical reviewers also adjust schedules and escalation settings and give the ve
 Content editors get nothing here: check-ins are patients' data.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from procedures.migrations._roles import role_grants
 
 FRONT_DESK = [
     "view_checkinschedule",
@@ -33,26 +34,7 @@ REVIEWER = FRONT_DESK + [
 ROLES = {"Front desk": FRONT_DESK, "Clinical reviewer": REVIEWER}
 
 
-def grant(apps, schema_editor):
-    # Permissions are normally made after all migrations (post_migrate): make them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group = Group.objects.filter(name=name).first()
-        if group is not None:
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label="checkins", codename__in=codenames)
-            )
-
-
-def revoke(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name__in=ROLES):
-        group.permissions.remove(*Permission.objects.filter(content_type__app_label="checkins"))
+grant, revoke = role_grants(ROLES, app_label="checkins")
 
 
 class Migration(migrations.Migration):

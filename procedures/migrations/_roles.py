@@ -8,7 +8,8 @@ adds. Not a migration itself: Django's loader skips modules whose names start wi
 from django.contrib.auth.management import create_permissions
 
 
-def role_grants(role_permissions: dict[str, list[str]]):
+def role_grants(role_permissions: dict[str, list[str]], app_label: str = "procedures"):
+    """RunPython functions granting (and taking back) `app_label`'s permissions to the roles."""
     codenames = {c for names in role_permissions.values() for c in names}
 
     def grant(apps, schema_editor):
@@ -22,11 +23,13 @@ def role_grants(role_permissions: dict[str, list[str]]):
         for name, names in role_permissions.items():
             group = Group.objects.filter(name=name).first()
             if group is not None:
-                group.permissions.add(*Permission.objects.filter(content_type__app_label="procedures", codename__in=names))
+                group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=names))
 
     def revoke(apps, schema_editor):
         Permission = apps.get_model("auth", "Permission")
         for group in apps.get_model("auth", "Group").objects.filter(name__in=role_permissions):
-            group.permissions.remove(*Permission.objects.filter(codename__in=codenames))
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            )
 
     return grant, revoke
