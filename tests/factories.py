@@ -149,8 +149,35 @@ def staff_user(role: str | None = None, **kwargs):
 
     user = UserFactory(**kwargs)
     if role:
+        if not Group.objects.filter(name=role).exists():
+            restore_staff_roles()
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def restore_staff_roles() -> None:
+    """Put the staff roles back as the migrations made them.
+
+    The roles are data that migrations create, and a transactional test (every browser test)
+    ends with a flush that deletes them. This replays, in migration order, each migration step
+    that creates or grants a role (0003_staff_roles' `create_roles`, and `role_grants` from
+    procedures/migrations/_roles.py), on the models as the latest migrations define them."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations import RunPython
+
+    loader = MigrationLoader(connection)
+    state_apps = loader.project_state().apps
+    plan: list[tuple[str, str]] = []
+    for leaf in loader.graph.leaf_nodes():
+        plan += [node for node in loader.graph.forwards_plan(leaf) if node not in plan]
+    for node in plan:
+        for operation in loader.graph.nodes[node].operations:
+            code = getattr(operation, "code", None)
+            if isinstance(operation, RunPython) and (
+                code.__module__.endswith("._roles") or code.__name__ == "create_roles"
+            ):
+                code(state_apps, None)
 
 
 class ContactRequestFactory(factory.django.DjangoModelFactory):
