@@ -14,7 +14,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache, wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 
@@ -22,7 +22,6 @@ from .clinic import Clinic, current_clinic
 from .triage import KnowledgeBase
 
 R = TypeVar("R")
-P = ParamSpec("P")
 
 
 def per_snapshot(size_setting: str) -> Callable[[Callable[..., R]], Callable[..., R]]:
