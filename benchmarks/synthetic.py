@@ -49,6 +49,9 @@ def _complication_copy(row: dict[str, Any], own: dict[str, str], procedures: dic
         rule["slug"] = f"{rule['slug']}--{twin['slug']}"
         rule["procedures"] = _mapped(rule.get("procedures"), procedures)
         rule["except_procedures"] = _mapped(rule.get("except_procedures"), procedures)
+        # System red flags are shared by every procedure, like cross-cutting complications: the
+        # original's rules already reach the copies, so a copy adds none of its own.
+        rule["system_red_flag"] = False
     return twin
 
 

@@ -4,11 +4,12 @@ The minimum coverage rule (docs/knowledge-base.md, "Test stories"), checked on t
 release for every procedure in it:
 
 1. **Every system red flag reaches it.** Each cross-cutting complication (brief section 5) has at
-   least one emergency or urgent warning sign or rule that applies to this procedure. The
-   snapshot links cross-cutting complications to every procedure implicitly (triage/knowledge.py),
-   so a new procedure gets them without staff linking anything; what staff *can* do is keep a
-   sign or rule away from a procedure (`except_procedures`, a rule's `procedures`), and that is
-   what this catches.
+   least one emergency or urgent warning sign or rule that applies to this procedure, and every
+   rule marked as a system red flag applies to it. The snapshot links cross-cutting complications
+   to every procedure implicitly, and lets system red flag rules reach procedures their
+   complication is not linked to (triage/knowledge.py), so a new procedure gets them without
+   staff linking anything; what staff *can* do is keep a sign or rule away from a procedure
+   (`except_procedures`, a rule's `procedures`), and that is what this catches.
 2. **Its own stories cover it.** At least one story of this procedure at each level its content
    can reach, and at least one naming each complication linked to it as a gold complication.
 3. **Its own stories pass.** Every one of them gets its gold level and a gold complication among
@@ -49,10 +50,15 @@ def _forced_levels(complication: Mapping[str, Any], procedure: str) -> set[str]:
     return {row["urgency"] for row in rows if _applies(row, procedure)}
 
 
+def _system_red_flag_rules(data: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
+    return (rule for c in data.get("complications", []) for rule in c.get("rules", []) if rule.get("system_red_flag"))
+
+
 def reachable_levels(data: Mapping[str, Any], procedure: Mapping[str, Any]) -> set[str]:
     """Every level this procedure's content can give: normal recovery (self-care), its expected
-    effects gone on too long, its complications' links, and the signs and rules of every
-    complication that follows it (its own and the cross-cutting ones)."""
+    effects gone on too long, its complications' links, the signs and rules of every
+    complication that follows it (its own and the cross-cutting ones), and the system red flag
+    rules that reach it."""
     complications = {c["slug"]: c for c in data.get("complications", [])}
     slug = procedure["slug"]
     links = procedure.get("complications", [])
@@ -65,16 +71,19 @@ def reachable_levels(data: Mapping[str, Any], procedure: Mapping[str, Any]) -> s
     for name in followed:
         if name in complications:
             levels |= _forced_levels(complications[name], slug)
+    levels |= {rule["urgency"] for rule in _system_red_flag_rules(data) if _applies(rule, slug)}
     return {level for level in levels if level in LEVEL_RANK}
 
 
 def red_flags_missing(data: Mapping[str, Any], procedure: str) -> list[str]:
-    """Cross-cutting complications none of whose emergency or urgent signs or rules apply here."""
-    return [
+    """Cross-cutting complications none of whose emergency or urgent signs or rules apply here,
+    and system red flag rules kept away from it."""
+    missing = [
         c["slug"]
         for c in data.get("complications", [])
         if c.get("cross_cutting") and not (_forced_levels(c, procedure) & STRONG_LEVELS)
     ]
+    return missing + [rule["slug"] for rule in _system_red_flag_rules(data) if not _applies(rule, procedure)]
 
 
 def coverage_problems(data: Mapping[str, Any], impact_stories: Iterable[StoryImpact]) -> list[str]:

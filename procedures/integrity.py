@@ -253,7 +253,8 @@ class WarningSignCheck(Check):
 class RuleCheck(Check):
     """Every combination rule has a slug of its own, a valid level, clauses that are not empty,
     a known trend and a day window the right way round, and names only known symptoms,
-    procedures and areas."""
+    procedures and areas; a system red flag is urgent or emergency and not limited to some
+    procedures."""
 
     name = "rules"
 
@@ -273,6 +274,13 @@ class RuleCheck(Check):
             first, last = rule.get("min_day"), rule.get("max_day")
             if first is not None and last is not None and first > last:
                 yield f"{where} has min_day after max_day"
+            if rule.get("system_red_flag"):
+                # A system red flag reaches every procedure: one limited to some, or below
+                # urgent, says two things at once.
+                if rule.get("urgency") not in ("urgent", "emergency"):
+                    yield f"{where} is a system red flag below urgent"
+                if rule.get("procedures"):
+                    yield f"{where} is a system red flag limited to some procedures"
 
     @staticmethod
     def _unknown_names(rule: Node, where: str, kb: Content) -> Iterator[str]:

@@ -567,6 +567,7 @@ RULE = Table(
         Field("trend", default="", or_default=True),
         Field("route", default="", or_default=True),
         Text("route_fallback", optional=True, default=""),
+        Field("system_red_flag", default=False, convert=bool),
     ),
 )
 COMPLICATION = Table(

@@ -334,6 +334,13 @@ class CombinationRule(ReviewedContent):
         help_text=_("Where to go first when this rule sets the level (empty = its complication's or the level's)."),
     )
     route_fallback = models.TextField(blank=True, help_text=_("What to do if that place cannot be reached in time."))
+    system_red_flag = models.BooleanField(
+        default=False,
+        help_text=_(
+            "A system red flag (brief section 5): the rule applies after every procedure, new ones "
+            "included, even where its complication is not linked. Urgent or emergency rules only."
+        ),
+    )
     translations = models.JSONField(default=dict, blank=True)
 
     history = HistoricalRecords(m2m_fields=[procedures, except_procedures, areas])
@@ -348,6 +355,8 @@ class CombinationRule(ReviewedContent):
     def clean(self) -> None:
         if self.min_day is not None and self.max_day is not None and self.min_day > self.max_day:
             raise ValidationError({"max_day": _("The latest day cannot be before the earliest day.")})
+        if self.system_red_flag and self.urgency not in (scales.EMERGENCY.value, scales.URGENT.value):
+            raise ValidationError({"system_red_flag": _("Only an urgent or emergency rule can be a system red flag.")})
 
     def __str__(self) -> str:
         return self.name

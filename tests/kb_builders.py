@@ -44,6 +44,7 @@ def rule(slug, clauses, urgency, **scope):
         "min_day": scope.get("min_day"),
         "max_day": scope.get("max_day"),
         "trend": scope.get("trend", ""),
+        "system_red_flag": scope.get("system_red_flag", False),
     }
 
 

@@ -1,17 +1,17 @@
 """Coverage is part of the content: a procedure is published only with stories that cover it.
 
 The issue's scenario: a clinic adds "Emsculpt NEO" with one expected effect and one complication.
-Without stories it cannot be published. With the minimum stories, the story of dark urine with
-swollen muscles on day 2 fails ("soon": muscle breakdown is not linked to the new device), so it
-is still refused, naming that story; once staff link rhabdomyolysis it is published, and the
-scenario answers "emergency".
+Without stories it cannot be published. With the minimum stories it is published, and dark urine
+with swollen muscles on day 2 answers "emergency", naming muscle breakdown, although nobody linked
+rhabdomyolysis to the new device: that red flag is a system red flag rule (brief section 5), which
+reaches every procedure. Kept away from the new procedure, the red flag blocks publishing.
 """
 
 import pytest
 from django.urls import reverse
 
 from procedures.coverage import reachable_levels, red_flags_missing
-from procedures.models import Complication, ContentStatus, Procedure, Source, Symptom, Vignette
+from procedures.models import CombinationRule, Complication, ContentStatus, Procedure, Source, Symptom, Vignette
 from procedures.releases import release_candidate_data
 from procedures.selectors import published_knowledge_base
 from procedures.services import PublishRefused, check_release, publish_content, submit_for_review
@@ -109,26 +109,32 @@ def test_the_emsculpt_scenario_answers_emergency_once_published(editor, reviewer
     procedure = _emsculpt(editor)
     loaded = load_stories(EMSCULPT_STORIES, source="test", author="eddie")
     assert loaded.created == 4 and not loaded.skipped
-    with pytest.raises(PublishRefused) as refused:
-        publish_content([procedure], user=reviewer)
-    assert any("its test stories ems-4 fail" in p for p in refused.value.report.problems)
 
-    procedure.refresh_from_db()
-    link = LinkFactory(
-        procedure=procedure,
-        complication=Complication.objects.get(slug="rhabdomyolysis"),
-        onset_min_days=0,
-        onset_max_days=4,
-        evidence_grade="C",
-        urgency="emergency",
-        status="in_review",
-    )
-    published = publish_content([procedure, link], user=reviewer)
+    published = publish_content([procedure], user=reviewer)
+
     assert published.release is not None, published.report.problems
+    assert not procedure.links.filter(complication__slug="rhabdomyolysis").exists()  # nobody linked it
     kb = published_knowledge_base()
     outcome = assess(kb, Answers(procedure="emsculpt-neo", **SCENARIO))
     assert outcome.urgency == "emergency"
     assert "rhabdomyolysis" in [c.slug for c in outcome.complications[:3]]
+
+
+@pytest.mark.django_db
+def test_a_system_red_flag_kept_away_from_a_new_procedure_blocks_it(editor, reviewer):
+    procedure = _emsculpt(editor)
+    load_stories(EMSCULPT_STORIES, source="test", author="eddie")
+    rule = CombinationRule.objects.get(slug="ems-muscle-pain-with-dark-or-little-urine")
+    rule.except_procedures.add(procedure)
+    rule.status = ContentStatus.IN_REVIEW
+    rule.save()
+
+    with pytest.raises(PublishRefused) as refused:
+        publish_content([procedure, rule], user=reviewer)
+
+    problems = refused.value.report.problems
+    expected = "red flag 'ems-muscle-pain-with-dark-or-little-urine' does not reach it"
+    assert any(expected in p for p in problems), problems
 
 
 @pytest.mark.django_db
@@ -157,6 +163,18 @@ def test_red_flags_kept_away_from_a_procedure_are_found_without_a_database():
     assert red_flags_missing(data, "x") == ["anaphylaxis"]
     assert red_flags_missing(data, "y") == []
     assert reachable_levels(data, data["procedures"][0]) == {"self_care"}
+
+
+def test_system_red_flag_rules_reach_every_procedure_unless_kept_away():
+    rule = {"slug": "dark-urine-with-sore-muscles", "urgency": "emergency", "system_red_flag": True}
+    data = {
+        "complications": [{"slug": "rhabdomyolysis", "warning_signs": [], "rules": [rule]}],
+        "procedures": [{"slug": "x", "complications": [], "expected_effects": []}],
+    }
+    assert red_flags_missing(data, "x") == []
+    assert reachable_levels(data, data["procedures"][0]) == {"self_care", "emergency"}
+    rule["except_procedures"] = ["x"]
+    assert red_flags_missing(data, "x") == ["dark-urine-with-sore-muscles"]
 
 
 @pytest.mark.django_db

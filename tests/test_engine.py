@@ -2,11 +2,11 @@
 
 import pytest
 
-from procedures.triage import Answers, UnknownProcedure, assess
+from procedures.triage import Answers, KnowledgeBase, UnknownProcedure, assess
 from procedures.triage.knowledge import Window
 from procedures.wording import say_assessment
 
-from .kb_builders import toy_kb
+from .kb_builders import SYMPTOMS, complication, link, rule, symptom, toy_kb
 
 KB = toy_kb()
 
@@ -197,3 +197,45 @@ def test_a_symptom_keeps_its_best_explanation_on_the_list_when_timing_makes_it_w
     assert result.urgency == "soon"
     assert [c.slug for c in result.complications] == ["toxin-spread"]
     assert result.complications[0].score < 0.2
+
+
+def _kb_with_a_burn_red_flag(system_red_flag: bool):
+    """A device that can burn and a new injectable nobody linked burns to."""
+    deep_burn = rule("deep-burn", [["blisters"], ["white-leathery-skin"]], "emergency", system_red_flag=system_red_flag)
+    data = {
+        "symptoms": [symptom(s) for s in SYMPTOMS],
+        "areas": [],
+        "sources": [{"code": "S1", "title": "t", "url": "", "grade": "A"}],
+        "complications": [
+            complication("burn", [("blisters", 0.8, "urgent"), ("white-leathery-skin", 1.0, "emergency")], [deep_burn]),
+            complication("nodule", [("lump", 0.7, "soon")], urgency="soon"),
+        ],
+        "procedures": [
+            {"slug": "device", "name": "Device", "expected_effects": [], "complications": [link("burn", 0, 2)]},
+            {"slug": "new-injectable", "name": "New", "expected_effects": [], "complications": [link("nodule", 7, 42)]},
+        ],
+    }
+    return KnowledgeBase.from_dict(data, version="red-flag")
+
+
+def test_a_system_red_flag_rule_reaches_a_procedure_its_complication_is_not_linked_to():
+    kb = _kb_with_a_burn_red_flag(system_red_flag=True)
+    outcome = assess(kb, Answers("new-injectable", 1, {"blisters", "white-leathery-skin"}))
+    assert outcome.urgency == "emergency"
+    assert outcome.complications[0].slug == "burn"
+
+
+def test_without_the_flag_an_unlinked_complication_cannot_reach_a_procedure():
+    kb = _kb_with_a_burn_red_flag(system_red_flag=False)
+    outcome = assess(kb, Answers("new-injectable", 1, {"blisters", "white-leathery-skin"}))
+    assert outcome.urgency == "soon"  # unexplained symptoms are never self-care, but no red flag
+    assert "burn" not in [c.slug for c in outcome.complications]
+
+
+def test_an_unlinked_red_flag_counts_only_as_its_whole_pattern_never_from_one_sign():
+    kb = _kb_with_a_burn_red_flag(system_red_flag=True)
+    outcome = assess(kb, Answers("new-injectable", 1, {"blisters"}))
+    assert "burn" not in [c.slug for c in outcome.complications]
+    assert outcome.urgency == "soon"
+    linked = assess(kb, Answers("device", 1, {"blisters"}))
+    assert linked.urgency == "urgent" and linked.complications[0].slug == "burn"

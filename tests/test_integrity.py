@@ -247,6 +247,19 @@ def test_rules():
     ]
 
 
+def test_a_system_red_flag_rule_is_urgent_or_above_and_not_limited_to_some_procedures():
+    data = whole()
+    rule = data["complications"][0]["rules"][0]
+    rule.update(system_red_flag=True, urgency="emergency", procedures=[])
+    assert problems_of(RuleCheck(), data) == []
+    rule.update(urgency="soon", procedures=["peel"])
+    where = "rule 'infection-with-fever' of 'infection'"
+    assert problems_of(RuleCheck(), data) == [
+        f"[rules] {where} is a system red flag below urgent",
+        f"[rules] {where} is a system red flag limited to some procedures",
+    ]
+
+
 def test_expected_effects():
     data = whole()
     data["procedures"][0]["expected_effects"][0].update(

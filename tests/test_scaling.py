@@ -23,7 +23,10 @@ def _full_scan_rules(kb, procedure, present):
     return [
         rule
         for rule in kb.rules
-        if rule.complication in procedure.links
+        if (
+            rule.complication in procedure.links
+            or (rule.system_red_flag and rule.complication in procedure.red_flag_links)
+        )
         and procedure.slug not in rule.except_procedures
         and (not rule.procedures or procedure.slug in rule.procedures)
         and rule.match(present) is not None

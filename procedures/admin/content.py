@@ -386,7 +386,7 @@ class RuleClauseInline(ReviewedInlineMixin, admin.TabularInline):
 class CombinationRuleAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("slug", "complication")
     list_display = ("name", "slug", "complication", "urgency", "clauses", "days", status_column)
-    list_filter = ("status", "urgency", ("complication", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("status", "urgency", "system_red_flag", ("complication", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("complication",)
     search_fields = ("name", "slug", "complication__name", "complication__slug")
     autocomplete_fields = ("complication", "procedures", "except_procedures", "areas")
@@ -395,7 +395,16 @@ class CombinationRuleAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
         (None, {"fields": (("name", "slug"), "complication", "urgency", "explanation")}),
         (
             _("Where it applies"),
-            {"fields": ("procedures", "except_procedures", "areas", ("min_day", "max_day"), "trend")},
+            {
+                "fields": (
+                    "system_red_flag",
+                    "procedures",
+                    "except_procedures",
+                    "areas",
+                    ("min_day", "max_day"),
+                    "trend",
+                )
+            },
         ),
         (
             _("Where to go first"),

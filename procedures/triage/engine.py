@@ -17,7 +17,8 @@ patient reported, not the size of the knowledge base.
    day, area (and trend, for the few rules about symptoms getting worse) is checked against
    *all* reported symptoms, normal ones included (swelling after filler is expected, but
    swelling with a tight throat is anaphylaxis). A rule that fires forces its level and lifts its
-   complication's score to at least RULE_SCORE.
+   complication's score to at least RULE_SCORE. A rule applies to a procedure its complication
+   is linked to, and a system red flag rule (brief section 5) to every procedure.
 2. **Expected effects** (`read_expected_effects`). A symptom listed by one of the procedure's
    expected effects is *explained* while `day <= normal_until_day` (or, when the patient says it
    is improving, up to the effect's `improving_until_day` if it has one), unless the trend is
@@ -45,7 +46,8 @@ patient reported, not the size of the knowledge base.
    complication is not typical for (an area counts as the areas it lies within: lips are face).
    Complications scoring at least MIN_SCORE, that forced an urgent or emergency level, or that
    are the best explanation of a symptom no expected effect explains, are listed, highest first;
-   ties go to the higher level, then to the more frequent complication.
+   ties go to the higher level, then to the more frequent complication. A complication reached
+   only through a system red flag rule (not linked to this procedure) comes after the linked ones.
 6. **Level** (`decide_level`). The highest of: fired rules, forced warning-sign levels, overdue
    effects, risk factors, and "soon" for any reported symptom that nothing in the knowledge base
    accounts for after this procedure on this day (a self-care warning sign accounts for a symptom
@@ -278,7 +280,7 @@ def fire_rules(case: Case) -> Finding:
             continue
         forced = higher(forced, rule.urgency)
         accounted |= matched
-        route, fallback = _rule_route(rule, case.procedure.links[rule.complication])
+        route, fallback = _rule_route(rule, case.procedure.link_to(rule.complication))
         evidence.append(
             Evidence(
                 rule.complication,
@@ -499,12 +501,16 @@ def rank_complications(
             or candidate.slug in best_for_symptom
         )
     ]
-    links = case.procedure.links
+    link_to, unlinked = case.procedure.link_to, case.procedure.red_flag_links
+    # A system red flag reaching a procedure its complication is not linked to is a safety net:
+    # it sets the level, but a complication known to follow this procedure is the likelier
+    # explanation, so it is listed after the linked ones.
     findings.sort(
         key=lambda f: (
+            f.slug in unlinked,
             -f.score,
             -LEVEL_RANK[f.urgency],
-            -FREQUENCY_RANK.get(links[f.slug].frequency_band, 2),
+            -FREQUENCY_RANK.get(link_to(f.slug).frequency_band, 2),
             f.slug,
         )
     )
@@ -528,7 +534,7 @@ def _finding(case: Case, candidate: _Candidate, explained: frozenset[str]) -> Co
             comp.name,
             case.labels(unexplained),
             case.day,
-            case.procedure.links[candidate.slug],
+            case.procedure.link_to(candidate.slug),
             candidate.in_window,
             only_normal_signs=all(s in explained for s in matched),
         )

@@ -141,6 +141,9 @@ class Rule:
     trend: str | None = None
     route: str | None = None  # where to go first when the rule fires (None = its complication's or the level's)
     route_fallback: Text = EMPTY_TEXT
+    # A system red flag (brief section 5: "apply to ANY procedure") reaches every procedure, also
+    # one its complication is not linked to, such as a procedure staff added yesterday.
+    system_red_flag: bool = False
 
     def applies(self, procedure: str, day: int, areas: frozenset[str] | None, trend: str | None = None) -> bool:
         """Whether the rule is in scope. `areas` is the treated area with every area it lies within
@@ -244,6 +247,17 @@ class Procedure:
     expected_effects: tuple[ExpectedEffect, ...]
     links: Mapping[str, Link]
     position: int = 0
+    # Complications this procedure is not linked to that own a system red flag rule (brief
+    # section 5: those apply to ANY procedure, including one staff add tomorrow). Only those rules
+    # count here, never the complication's warning signs: a rule needs the whole pattern (dark
+    # urine *with* swollen muscles), so an unrelated complication is named only when its red flag
+    # is really there, and is never ranked from a single weak sign the way a linked one is.
+    red_flag_links: Mapping[str, Link] = field(default_factory=lambda: MappingProxyType({}))
+
+    def link_to(self, complication: str) -> Link:
+        """How a complication applies here: its link, or the implicit one of a system red flag."""
+        link = self.links.get(complication)
+        return link if link is not None else self.red_flag_links[complication]
 
 
 @dataclass(frozen=True)
@@ -291,7 +305,10 @@ def index_procedure(
     rules_by_symptom: dict[str, list[tuple[int, Rule]]] = {}
     clauseless: list[tuple[int, Rule]] = []
     for position, rule in enumerate(rules):
-        in_scope = rule.complication in procedure.links and procedure.slug not in rule.except_procedures
+        reaches = rule.complication in procedure.links or (
+            rule.system_red_flag and rule.complication in procedure.red_flag_links
+        )
+        in_scope = reaches and procedure.slug not in rule.except_procedures
         if not in_scope or (rule.procedures and procedure.slug not in rule.procedures):
             continue
         if not rule.clauses:
@@ -334,6 +351,9 @@ class KnowledgeBase:
         reader = _RowReader(None if languages is None else tuple(languages))
         complications = {row["slug"]: reader.complication(row) for row in data.get("complications", [])}
         cross_cutting = tuple(c for c in complications.values() if c.cross_cutting)
+        red_flags = tuple(
+            c for c in complications.values() if not c.cross_cutting and any(r.system_red_flag for r in c.rules)
+        )
         return cls(
             version=version,
             symptoms=MappingProxyType(
@@ -344,7 +364,7 @@ class KnowledgeBase:
             complications=MappingProxyType(complications),
             procedures=MappingProxyType(
                 {
-                    row["slug"]: reader.procedure(row, i, cross_cutting)
+                    row["slug"]: reader.procedure(row, i, cross_cutting, red_flags)
                     for i, row in enumerate(data.get("procedures", []))
                 }
             ),
@@ -410,6 +430,12 @@ class KnowledgeBase:
         return tuple(sorted(slugs, key=lambda s: (self.symptoms[s].position, s) if s in self.symptoms else (0, s)))
 
 
+def _implicit_link(comp: Complication) -> Link:
+    """The link a complication has to a procedure staff did not link it to: its own default window
+    and level."""
+    return Link(comp.slug, comp.default_onset, "", UNKNOWN_FREQUENCY, "", comp.default_urgency, EMPTY_TEXT, False)
+
+
 @dataclass(frozen=True)
 class _RowReader:
     """Turns release rows (docs/knowledge-base.md) into snapshot objects."""
@@ -464,6 +490,7 @@ class _RowReader:
             trend=row.get("trend") or None,
             route=row.get("route") or None,
             route_fallback=self.text(row, "route_fallback"),
+            system_red_flag=bool(row.get("system_red_flag")),
         )
 
     def complication(self, row: Mapping[str, Any]) -> Complication:
@@ -518,15 +545,19 @@ class _RowReader:
             onset_by_day=int(row["onset_by_day"]) if row.get("onset_by_day") is not None else 1,
         )
 
-    def procedure(self, row: Mapping[str, Any], position: int, cross_cutting: Sequence[Complication]) -> Procedure:
+    def procedure(
+        self,
+        row: Mapping[str, Any],
+        position: int,
+        cross_cutting: Sequence[Complication],
+        red_flags: Sequence[Complication] = (),
+    ) -> Procedure:
         links = {link["complication"]: self.link(link) for link in row.get("complications", [])}
         # Cross-cutting complications (infection, sepsis, anaphylaxis...) follow every procedure:
         # linked implicitly, with their own default window and level.
         for comp in cross_cutting:
-            links.setdefault(
-                comp.slug,
-                Link(comp.slug, comp.default_onset, "", UNKNOWN_FREQUENCY, "", comp.default_urgency, EMPTY_TEXT, False),
-            )
+            links.setdefault(comp.slug, _implicit_link(comp))
+        red_flag_links = {comp.slug: _implicit_link(comp) for comp in red_flags if comp.slug not in links}
         return Procedure(
             slug=row["slug"],
             name=self.text(row, "name"),
@@ -536,4 +567,5 @@ class _RowReader:
             expected_effects=tuple(self.expected_effect(e) for e in row.get("expected_effects", [])),
             links=MappingProxyType(links),
             position=row.get("position", position),
+            red_flag_links=MappingProxyType(red_flag_links),
         )
