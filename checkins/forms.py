@@ -1,4 +1,4 @@
-"""The check-in forms: enrolling (patients and clinic staff) and the first question."""
+"""The check-in forms: enrolling (patients and clinic staff) and the first question (with what was used)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procedures.contact import ContactForm
+from vigilance.forms import ReportedProductForm
 
 from .models import Checkin
 
@@ -63,7 +64,12 @@ class ClinicEnrolForm(EnrolForm):
         return value
 
 
-class NewOrWorseForm(forms.Form):
+class NewOrWorseForm(ReportedProductForm):
+    """The one question, and the optional "Do you know what was used?" block (asked until the
+    patient, or the clinic, has named the product for this treatment)."""
+
+    field_order = ["answer"]
+
     answer = forms.ChoiceField(
         label=_("Since your treatment, is anything new or worse?"),
         choices=[

@@ -25,6 +25,8 @@ from procedures.questionnaire import patient_language, saved_steps
 from procedures.selectors import published_knowledge_base
 from procedures.triage import Answers, KnowledgeBase, assess
 from procedures.wording import say, say_assessment
+from vigilance import risk as product_risk
+from vigilance import services as vigilance
 
 from . import services
 from .consent import CONSENT_TEXT
@@ -132,18 +134,22 @@ def _page(request: HttpRequest, template: str, checkin: Checkin, kb: KnowledgeBa
 @never_cache
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest) -> HttpResponse:
-    """The one question: is anything new or worse?"""
+    """The one question: is anything new or worse? And, until it is known, what was used."""
     checkin = _open_checkin(request)
     if isinstance(checkin, HttpResponse):
         return checkin
+    ask_product = not vigilance.product_known_for_enrolment(checkin.enrolment_id)
     form = NewOrWorseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if ask_product:
+            vigilance.record_reported_product_for_checkin(checkin, form.reported_product())
         if form.cleaned_data["answer"] == Checkin.Answer.NEW_OR_WORSE:
             return redirect("checkins:emergency")
         services.record_nothing_new(checkin)
         request.session.pop(OPEN_KEY, None)
         return render(request, "checkins/thanks.html", {"checkin": checkin, "next": _next_checkin(checkin)})
-    return _page(request, "checkins/answer.html", checkin, published_knowledge_base(), form=form)
+    kb = published_knowledge_base()
+    return _page(request, "checkins/answer.html", checkin, kb, form=form, ask_product=ask_product)
 
 
 def _next_checkin(checkin: Checkin) -> Checkin | None:
@@ -197,11 +203,14 @@ def _engine_answers(checkin: Checkin, kb: KnowledgeBase, reported: dict) -> Answ
         days_since_treatment=services.days_since_treatment(checkin),
         symptoms=frozenset(s for s in ticked if s in kb.symptoms),
         trend=reported.get("trend") or None,
+        # What the product implies (vigilance/risk.py), as if the patient had ticked it.
+        risk_factors=frozenset(s for s in reported.get("risk_factors", ()) if s in kb.risk_factors),
     )
 
 
 def _finish(request: HttpRequest, checkin: Checkin, kb: KnowledgeBase, reported: dict) -> HttpResponse:
     """Assess the answers with the engine, record them (the queue hears of a change), show the result."""
+    reported = {**reported, "risk_factors": sorted(product_risk.checkin_risk_factors(checkin, kb))}
     answers = _engine_answers(checkin, kb, reported)
     shown = say_assessment(assess(kb, answers), patient_language())
     record = {
@@ -210,6 +219,7 @@ def _finish(request: HttpRequest, checkin: Checkin, kb: KnowledgeBase, reported:
         "symptoms": {"symptoms": reported["symptoms"], "trend": answers.trend},
     }
     services.record_change(checkin, record, shown)
+    vigilance.link_checkin_queue_line(checkin)
     request.session.pop(OPEN_KEY, None)
     request.session[ANSWERS_KEY] = {**reported, "checkin": checkin.pk}
     return redirect("checkins:result")

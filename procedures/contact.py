@@ -11,6 +11,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigilance.forms import PRODUCT_FIELDS, ReportedProductForm
+
 from .models import ContactRequest
 from .wording import ShownAssessment
 
@@ -23,7 +25,12 @@ CONSENT_TEXT = _(
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 
 
-class ContactForm(forms.Form):
+class ContactForm(ReportedProductForm):
+    """The patient's details and consent, and the optional "Do you know what was used?" block
+    (vigilance: kept as the patient's report on a treatment record)."""
+
+    field_order = ["name", "phone", "email", "preferred_time", *PRODUCT_FIELDS, "consent"]
+
     name = forms.CharField(label=_("Your name"), max_length=120)
     phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
     # The lengths are the database columns' (ContactRequest): a longer value is refused here with

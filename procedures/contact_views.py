@@ -7,6 +7,7 @@ string, and the answers and result are taken from the server-side session, not f
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from vigilance.services import record_reported_product_safely
 
 from .assessments import shown_assessment
 from .care_card import callback_promise
@@ -64,7 +67,7 @@ def contact_request(request: HttpRequest) -> HttpResponse:
     if _too_many(request, form.cleaned_data):
         return render(request, "procedures/contact_limited.html", {"level": level(assessment.urgency)}, status=429)
     fields = {
-        "contact": form.cleaned_data,
+        "contact": form.without_product(),
         "consent_text_version": CONSENT_TEXT_VERSION,
         "answers": saved,
         "result": result_record(assessment),
@@ -76,12 +79,18 @@ def contact_request(request: HttpRequest) -> HttpResponse:
     try:
         contact = create_contact_request(**fields)
     except DatabaseError:
-        return _park(request, fields, assessment)
+        # What the patient said was used waits in the outbox with the request (nothing is lost).
+        return _park(request, {**fields, "reported_product": asdict(form.reported_product())}, assessment)
     except Exception:  # whatever failed, the patient must learn that the clinic was not told
         logger.exception("Could not save a %s contact request", assessment.urgency)
         return render(request, "procedures/contact_failed.html", {"level": level(assessment.urgency)}, status=503)
     remember_contact_sent(request.session, contact.pk)
+    _record_product(contact, form)
     return redirect("procedures:contact-sent")
+
+
+def _record_product(contact, form: ContactForm) -> None:
+    record_reported_product_safely(contact, form.reported_product())
 
 
 def _too_many(request: HttpRequest, contact: dict) -> bool:

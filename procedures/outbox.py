@@ -88,6 +88,9 @@ class Replay:
 
 def replay_parked_requests() -> Replay:
     """Store every parked request; a file is removed only after its request is committed."""
+    from vigilance.forms import ReportedProduct
+    from vigilance.services import record_reported_product_safely
+
     from .services import create_contact_request  # services imports this module
 
     stored = already = left = 0
@@ -100,11 +103,13 @@ def replay_parked_requests() -> Replay:
             left += 1
             continue
         outbox_id = uuid.UUID(fields.pop("outbox_id"))
+        reported = ReportedProduct(**fields.pop("reported_product", {}))
         try:
             if ContactRequest.objects.filter(outbox_id=outbox_id).exists():
                 already += 1
             else:
-                create_contact_request(**fields, outbox_id=outbox_id)
+                request = create_contact_request(**fields, outbox_id=outbox_id)
+                record_reported_product_safely(request, reported)
                 stored += 1
         except DatabaseError:
             logger.warning("Database still unavailable; %s stays in the outbox", path.name)

@@ -77,6 +77,23 @@ def test_a_request_sent_during_an_outage_is_parked_told_and_stored_once_when_the
 
 
 @pytest.mark.django_db
+def test_the_product_a_patient_named_waits_in_the_outbox_with_the_request(patient, outbox):
+    from vigilance.models import TreatmentLink
+
+    patient.get("/check/result/")
+    named = {"product_name": "Radiesse", "product_kind": "other_filler", "product_lot": "RX-2291"}
+    with database_down():
+        assert patient.post(CONTACT, {**DETAILS, **named}).status_code == 202
+    assert b"RX-2291" not in next(outbox.glob("*.request")).read_bytes()  # encrypted at rest
+
+    assert replay_parked_requests().stored == 1
+
+    link = TreatmentLink.objects.select_related("treatment").get()
+    assert link.contact_request == ContactRequest.objects.get()
+    assert (link.treatment.product_name, link.treatment.lot_number) == ("Radiesse", "RX-2291")
+
+
+@pytest.mark.django_db
 def test_replay_while_the_database_is_still_down_keeps_the_file(patient, outbox):
     patient.get("/check/result/")
     with database_down():

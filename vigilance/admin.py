@@ -1,5 +1,6 @@
-"""Admin of vigilance: treatment records (with links to requests and check-ins), complication
-cases, cluster alerts with the per-lot weekly chart, adverse-event reports, and the export log."""
+"""Admin of vigilance: treatment records (with links to requests and check-ins, and the patients'
+own reports to check), complication cases, cluster alerts with the per-lot weekly chart,
+adverse-event reports, and the export log."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from django.utils.translation import ngettext
 
 from procedures.selectors import published_knowledge_base
 
-from . import clusters, exports, services
+from . import clusters, exports, services, vocabulary
 from .models import AdverseEventReport, ClusterAlert, ComplicationCase, ExportLog, TreatmentLink, TreatmentRecord
+
+# Needed on the clinic's own records; a patient's report may leave them blank.
+CLINIC_REQUIRED = ("product_name", "lot_number", "practitioner", "site")
 
 
 def _choices(pairs) -> list[tuple[str, str]]:
@@ -21,7 +25,17 @@ def _choices(pairs) -> list[tuple[str, str]]:
 
 
 class TreatmentRecordForm(forms.ModelForm):
-    """The treatment and area are picked from the published knowledge base, never typed."""
+    """The treatment and area are picked from the published knowledge base, never typed. A patient's
+    report is corrected here like any record, and ticking "checked" makes it count for clusters."""
+
+    mark_checked = forms.BooleanField(
+        label=_("Checked"),
+        required=False,
+        help_text=_(
+            "Tick when you have checked what the patient reported against the clinic's notes or the package "
+            "(and corrected it). Only then do its cases count for cluster alerts."
+        ),
+    )
 
     class Meta:
         model = TreatmentRecord
@@ -32,6 +46,11 @@ class TreatmentRecordForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.instance.unchecked:
+            self.fields.pop("mark_checked")
+        if not self.instance.reported_by_patient:
+            for name in CLINIC_REQUIRED:
+                self.fields[name].required = True
         kb = published_knowledge_base()
         self.fields["procedure"] = forms.ChoiceField(
             label=_("Treatment"), choices=_choices((s, p.name) for s, p in kb.procedures.items())
@@ -66,11 +85,40 @@ class TreatmentLinkInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Download FHIR Bundle"))
 
 
+def provenance_text(record: TreatmentRecord) -> str:
+    if not record.reported_by_patient:
+        return str(_("Recorded by the clinic"))
+    if record.checked_at is None:
+        return str(_("Reported by the patient, not checked"))
+    return str(_("Reported by the patient, checked by the clinic"))
+
+
+class ProvenanceFilter(admin.SimpleListFilter):
+    title = _("who recorded it")
+    parameter_name = "provenance"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("unchecked", _("Reported by the patient, not checked")),
+            ("checked", _("Reported by the patient, checked by the clinic")),
+            ("clinic", _("Recorded by the clinic")),
+        ]
+
+    def queryset(self, request, queryset):
+        patient = queryset.filter(source=TreatmentRecord.Source.PATIENT)
+        return {
+            "unchecked": patient.filter(checked_at__isnull=True),
+            "checked": patient.filter(checked_at__isnull=False),
+            "clinic": queryset.filter(source=TreatmentRecord.Source.CLINIC),
+        }.get(self.value(), queryset)
+
+
 @admin.register(TreatmentRecord)
 class TreatmentRecordAdmin(admin.ModelAdmin):
     form = TreatmentRecordForm
     list_display = [
         "performed_at",
+        "provenance",
         "procedure",
         "product_name",
         "product_class",
@@ -79,16 +127,42 @@ class TreatmentRecordAdmin(admin.ModelAdmin):
         "site",
         "licensed",
     ]
-    list_filter = ["product_class", "licensed", "procedure", "site"]
+    list_filter = [ProvenanceFilter, "product_class", "licensed", "procedure", "site"]
     search_fields = ["product_name", "lot_number", "practitioner", "site"]
     date_hierarchy = "performed_at"
     inlines = [TreatmentLinkInline]
-    readonly_fields = ["recorded_by", "created_at"]
+    readonly_fields = ["provenance", "recorded_by", "created_at", "checked_by", "checked_at"]
+    actions = ["check_selected"]
+
+    @admin.display(description=_("who recorded it"))
+    def provenance(self, obj: TreatmentRecord) -> str:
+        if obj.unchecked:
+            return format_html('<strong class="patient-report">{}</strong>', provenance_text(obj))
+        return provenance_text(obj)
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "provenance"]
+        if obj is None or not obj.unchecked:
+            fields.remove("mark_checked")  # only a patient's report waits to be checked
+        # Who recorded it comes first: a patient's report must never pass for the clinic's record.
+        return ["provenance", *fields]
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("mark_checked"):
+            services.check_patient_record(obj, request.user)
+
+    @admin.action(description=_("Mark the patient's report as checked"), permissions=["change"])
+    def check_selected(self, request, queryset):
+        checked = 0
+        for record in queryset.filter(source=TreatmentRecord.Source.PATIENT, checked_at__isnull=True):
+            services.check_patient_record(record, request.user)
+            checked += 1
+        self.message_user(
+            request, ngettext("%d report marked as checked.", "%d reports marked as checked.", checked) % checked
+        )
 
     def save_formset(self, request, form, formset, change):
         """New links go through the service, which records the reported case and counts clusters."""
@@ -121,7 +195,7 @@ class ComplicationCaseAdmin(admin.ModelAdmin):
     list_filter = ["basis", "urgency", "ruled_out", "complication"]
     list_select_related = ["treatment"]
     raw_id_fields = ["treatment"]
-    actions = ["confirm_selected", "prepare_medwatch", "prepare_yellow_card"]
+    actions = ["confirm_selected", "prepare_medwatch", "prepare_yellow_card", "prepare_eu_mdr"]
 
     @admin.display(description=_("lot"))
     def lot(self, obj: ComplicationCase) -> str:
@@ -162,6 +236,12 @@ class ComplicationCaseAdmin(admin.ModelAdmin):
     def prepare_yellow_card(self, request, queryset):
         self._prepare(request, queryset, "yellow_card")
 
+    @admin.action(
+        description=_("Prepare an EU MDR device incident report (devices and fillers)"), permissions=["report"]
+    )
+    def prepare_eu_mdr(self, request, queryset):
+        self._prepare(request, queryset, vocabulary.EU_MDR_INCIDENT)
+
     def has_report_permission(self, request) -> bool:
         return request.user.has_perm("vigilance.add_adverseeventreport")
 
@@ -194,6 +274,11 @@ class ClusterAlertAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # alerts are raised by counting cases, never by hand
+
+    def get_readonly_fields(self, request, obj=None):
+        # Closing is final: a closed alert has let go of its groupings (the next crossing raises anew).
+        closed = obj is not None and not obj.is_open
+        return [*self.readonly_fields, "status"] if closed else self.readonly_fields
 
     @admin.action(description=_("Acknowledge"), permissions=["change"])
     def acknowledge_selected(self, request, queryset):

@@ -1,11 +1,15 @@
 """Cluster alerts: complications gathering around one lot, practitioner or site.
 
-A case counts when a clinician confirmed it, or when the patient's report reached urgent or above
+A case counts when a clinician confirmed it, or when the patient's report reached urgent or above,
+and only on a treatment record that counts: the clinic's own, or a patient's report staff checked
 (ComplicationCase.counts). For each case that counts, the cases of the same complication sharing
 its lot, its practitioner or its site are counted in a sliding window of the complication's
 `window_days`; reaching its `threshold` raises one alert listing the cases, or adds the case to the
-alert already open for that grouping. Thresholds and windows: settings.VIGILANCE_CLUSTER_RULES
-(per complication) and VIGILANCE_CLUSTER_DEFAULT; docs/vigilance.md says why.
+alert already open for that grouping. One open alert per grouping is a database rule
+(ClusterAlertGrouping's conditional unique constraint): two processes counting the same cluster at
+once cannot both raise it; the one refused joins the other's alert. Thresholds and windows:
+settings.VIGILANCE_CLUSTER_RULES (per complication) and VIGILANCE_CLUSTER_DEFAULT; docs/vigilance.md
+says why.
 
 The alert goes to whom the check-ins' escalation tells (checkins/escalation.py): the on-call email
 and line, and the clinical lead. Messages name cases by number, never a patient.
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -30,11 +34,18 @@ from procedures.models import StaffNotification
 from procedures.triage.scales import LEVELS, URGENT, at_least
 
 from . import vocabulary
-from .models import ClusterAlert, ComplicationCase, TreatmentRecord
+from .models import RECORD_COUNTS, ClusterAlert, ClusterAlertGrouping, ComplicationCase, TreatmentRecord
 
 URGENT_OR_ABOVE = tuple(value for value in LEVELS if at_least(value, URGENT.value))
 # The same rule as ComplicationCase.counts, as a query.
-COUNTING = Q(ruled_out=False) & (Q(basis=ComplicationCase.Basis.CONFIRMED) | Q(urgency__in=URGENT_OR_ABOVE))
+COUNTING = (
+    Q(ruled_out=False)
+    & (Q(basis=ComplicationCase.Basis.CONFIRMED) | Q(urgency__in=URGENT_OR_ABOVE))
+    & Q(treatment__in=TreatmentRecord.objects.filter(RECORD_COUNTS))
+)
+# How often a case is counted again after another process raised the same alert first: once is
+# enough (its alert is then found); a few more allow for alerts closed at that very moment.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -131,34 +142,79 @@ def check_case(case: ComplicationCase) -> ClusterAlert | None:
     crossings = _crossings(case, rule)
     if not crossings:
         return None
-    keys = {(grouping.dimension, grouping.value) for grouping, _ in crossings}
+    for attempt in range(ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return _raise_or_extend(case.complication, rule, crossings)
+        except IntegrityError:
+            # Another process raised an alert for one of these groupings since we looked (the
+            # unique constraint refused ours, and this savepoint undid it, email and texts too).
+            if attempt == ATTEMPTS - 1:
+                raise
+    return None  # not reached: the last attempt returns or raises
+
+
+def _raise_or_extend(
+    complication: str, rule: ClusterRule, crossings: list[tuple[Grouping, list[ComplicationCase]]]
+) -> ClusterAlert:
     cases = {c for _, inside in crossings for c in inside}
-    with transaction.atomic():
-        for alert in (
-            ClusterAlert.objects.select_for_update()
-            .filter(complication=case.complication)
-            .exclude(status=ClusterAlert.Status.CLOSED)
-        ):
-            if alert.keys() & keys:
-                _extend(alert, crossings, cases)
-                return alert
-        alert = ClusterAlert.objects.create(
-            complication=case.complication,
-            crossed=[grouping.as_entry() for grouping, _ in crossings],
-            threshold=rule.threshold,
-            window_days=rule.window_days,
-        )
-        alert.cases.set(cases)
-        alert.sent_to = _tell_staff(alert, sorted(cases, key=lambda c: c.pk))[:300]
-        alert.save(update_fields=["sent_to"])
+    held = _open_groupings(complication, rule, [grouping for grouping, _ in crossings])
+    if held:
+        alert = ClusterAlert.objects.select_for_update().get(pk=min(held.values()))
+        _extend(alert, rule, [(g, inside) for g, inside in crossings if (g.dimension, g.value) not in held], cases)
+        return alert
+    alert = ClusterAlert.objects.create(
+        complication=complication,
+        crossed=[grouping.as_entry() for grouping, _ in crossings],
+        threshold=rule.threshold,
+        window_days=rule.window_days,
+    )
+    _hold(alert, rule, [grouping for grouping, _ in crossings])
+    alert.cases.set(cases)
+    alert.sent_to = _tell_staff(alert, sorted(cases, key=lambda c: c.pk))[:300]
+    alert.save(update_fields=["sent_to"])
     return alert
 
 
-def _extend(alert: ClusterAlert, crossings: list[tuple[Grouping, list]], cases: Iterable[ComplicationCase]) -> None:
-    """A further case of a cluster already raised: listed on it, without a second alarm."""
-    known = alert.keys()
-    alert.crossed = alert.crossed + [g.as_entry() for g, _ in crossings if (g.dimension, g.value) not in known]
-    alert.save(update_fields=["crossed"])
+def _open_groupings(complication: str, rule: ClusterRule, wanted: list[Grouping]) -> dict[tuple[str, str], int]:
+    """Which of these groupings an open alert already holds, and which alert (locked until commit)."""
+    match = Q()
+    for grouping in wanted:
+        match |= Q(dimension=grouping.dimension, value=grouping.value)
+    rows = (
+        ClusterAlertGrouping.objects.select_for_update()
+        .filter(match, complication=complication, window_days=rule.window_days, is_open=True)
+        .values_list("dimension", "value", "alert_id")
+    )
+    return {(dimension, value): alert_id for dimension, value, alert_id in rows}
+
+
+def _hold(alert: ClusterAlert, rule: ClusterRule, groupings: Iterable[Grouping]) -> None:
+    """The alert holds these groupings; IntegrityError if an open alert already holds one."""
+    ClusterAlertGrouping.objects.bulk_create(
+        ClusterAlertGrouping(
+            alert=alert,
+            complication=alert.complication,
+            dimension=grouping.dimension,
+            value=grouping.value,
+            window_days=rule.window_days,
+        )
+        for grouping in groupings
+    )
+
+
+def _extend(
+    alert: ClusterAlert,
+    rule: ClusterRule,
+    new: list[tuple[Grouping, list[ComplicationCase]]],
+    cases: Iterable[ComplicationCase],
+) -> None:
+    """A further case of a cluster already raised: listed on it, without a second alarm; groupings
+    it crossed that no open alert holds yet are added to this one."""
+    if new:
+        _hold(alert, rule, [grouping for grouping, _ in new])
+        alert.crossed = alert.crossed + [grouping.as_entry() for grouping, _ in new]
+        alert.save(update_fields=["crossed"])
     alert.cases.add(*cases)
 
 

@@ -7,7 +7,8 @@ What leaves is what staff need (docs/vigilance.md, "Privacy"): no name, phone, e
 note of the patient. The patient is named only by the request's or check-in's number, as an
 identifier that the clinic's own system matches. Codes: our own code systems under
 settings.VIGILANCE_FHIR_BASE_URL for slugs and levels; HL7's adverse-event outcome codes; a MedDRA
-code only when staff entered one. No SNOMED CT code is sent: none was verified (text instead).
+code only when staff entered one; a SNOMED CT finding beside our complication code only where
+one was verified (vigilance/terminology.py, docs/terminology.md), words otherwise.
 Tests validate every resource with fhir.resources (tests/test_vigilance.py).
 """
 
@@ -28,7 +29,7 @@ from procedures.models import ContactRequest
 from procedures.triage import KnowledgeBase
 from procedures.triage.scales import TRENDS_SPEC, level
 
-from . import vocabulary
+from . import terminology, vocabulary
 from .models import AdverseEventReport, TreatmentRecord
 from .risk import assessment_with_treatment, implied_risk_factors
 
@@ -253,12 +254,7 @@ def risk_assessment(result: dict, *, subject: dict, basis: str, when: datetime, 
     for rank, found in enumerate(result.get("complications") or [], start=1):
         predictions.append(
             {
-                "outcome": {
-                    "coding": [
-                        {"system": code_system("complication"), "code": found["slug"], "display": str(found["name"])}
-                    ],
-                    "text": str(found["name"]),
-                },
+                "outcome": complication_concept(found["slug"], str(found["name"])),
                 "qualitativeRisk": level_concept(found["urgency"]),
                 "rationale": f"Ranked {rank} of {len(result['complications'])} by the symptom checker",
             }
@@ -277,25 +273,29 @@ def risk_assessment(result: dict, *, subject: dict, basis: str, when: datetime, 
     return resource
 
 
+LICENCE_TEXT = {True: "", False: " (not licensed)", None: " (licence not known)"}
+
+
 def product(treatment: TreatmentRecord) -> dict:
-    """The product as FHIR knows it: a Device (fillers, energy devices) or a Medication, with its lot."""
+    """The product as FHIR knows it: a Device (fillers, energy devices, or a product whose kind is
+    not known) or a Medication, with its lot when known."""
     spec = vocabulary.PRODUCT_CLASS[treatment.product_class]
-    licence = "" if treatment.licensed else " (not licensed)"
+    licence = LICENCE_TEXT[treatment.licensed]
+    name = treatment.product_name or "Product not named"
     if spec.fhir_resource == vocabulary.DEVICE:
         resource = {
             "resourceType": "Device",
-            "lotNumber": treatment.lot_number,
-            "deviceName": [{"name": treatment.product_name, "type": "user-friendly-name"}],
+            "deviceName": [{"name": name, "type": "user-friendly-name"}],
             "type": {"text": f"{spec.label}{licence}"},
         }
+        if treatment.lot_number:
+            resource["lotNumber"] = treatment.lot_number
         if treatment.manufacturer:
             resource["manufacturer"] = treatment.manufacturer
         return resource
-    resource = {
-        "resourceType": "Medication",
-        "code": {"text": f"{treatment.product_name} ({spec.label}){licence}"},
-        "batch": {"lotNumber": treatment.lot_number},
-    }
+    resource = {"resourceType": "Medication", "code": {"text": f"{name} ({spec.label}){licence}"}}
+    if treatment.lot_number:
+        resource["batch"] = {"lotNumber": treatment.lot_number}
     if treatment.manufacturer:
         resource["manufacturer"] = {"display": treatment.manufacturer}
     return resource
@@ -317,10 +317,17 @@ def procedure(
     if treatment is None:
         resource["note"] = [{"text": "As named by the patient; no treatment record is linked."}]
         return resource
-    resource["performedDateTime"] = treatment.performed_at.isoformat()
-    resource["performer"] = [{"actor": {"display": treatment.practitioner}}]
-    resource["location"] = {"display": treatment.site}
     resource["usedReference"] = [{"reference": product_ref}]
+    if treatment.reported_by_patient:
+        checked = "checked by the clinic" if treatment.checked_at else "not checked by the clinic"
+        resource["note"] = [{"text": f"Product, date and place as reported by the patient; {checked}."}]
+        resource["performedDateTime"] = timezone.localdate(treatment.performed_at).isoformat()
+    else:
+        resource["performedDateTime"] = treatment.performed_at.isoformat()
+    if treatment.practitioner:
+        resource["performer"] = [{"actor": {"display": treatment.practitioner}}]
+    if treatment.site:
+        resource["location"] = {"display": treatment.site}
     if treatment.area:
         area = kb.areas.get(treatment.area)
         resource["bodySite"] = [
@@ -448,10 +455,10 @@ def _treatment_note(kb: KnowledgeBase, stored: dict, treatment: TreatmentRecord 
     if again is None:
         return ""
     factors = ", ".join(sorted(implied_risk_factors(treatment)))
-    return (
-        f"With the clinic's treatment record (risk factors: {factors}) the engine gives "
-        f"{again.urgency}; the patient was told {told}."
+    record = (
+        "the patient's own report of the product" if treatment.reported_by_patient else "the clinic's treatment record"
     )
+    return f"With {record} (risk factors: {factors}) the engine gives {again.urgency}; the patient was told {told}."
 
 
 def _request_part(
@@ -526,19 +533,44 @@ def _report_product(report: AdverseEventReport) -> dict:
         )
     )
     resource["id"] = "product"
+    if resource["resourceType"] == "Device":
+        # What the EU device form asks for, when staff entered it (FHIR R4 Device elements).
+        if report.udi:
+            resource["udiCarrier"] = [{"carrierHRF": report.udi}]
+        if report.serial_number:
+            resource["serialNumber"] = report.serial_number
+        if report.model_number:
+            resource["modelNumber"] = report.model_number
     return resource
 
 
+def complication_concept(slug: str, name: str) -> dict:
+    """A complication: our own code, and beside it the SNOMED CT finding where one was verified
+    (docs/terminology.md); words otherwise."""
+    coding = [{"system": code_system("complication"), "code": slug, "display": name}]
+    snomed = terminology.snomed_finding(slug)
+    if snomed is not None:
+        coding.append(snomed.as_fhir())
+    return {"coding": coding, "text": name}
+
+
 def event_concept(report: AdverseEventReport) -> dict:
-    """The event in words, with the MedDRA code staff entered, if any; IMDRF codes in the text."""
+    """The event in words, with the MedDRA code staff entered, if any, and the verified SNOMED CT
+    finding of the complication; IMDRF codes in the text, and the device problem in words."""
     text = report.event_text
     if report.imdrf_codes:
         text += f" (IMDRF: {report.imdrf_codes})"
+    if report.device_problem:
+        text += f"; device problem: {report.device_problem}"
     concept: dict[str, Any] = {"text": text}
+    coding = []
     if report.meddra_code:
-        concept["coding"] = [
-            {"system": vocabulary.MEDDRA_SYSTEM, "code": report.meddra_code, "display": report.event_text}
-        ]
+        coding.append({"system": vocabulary.MEDDRA_SYSTEM, "code": report.meddra_code, "display": report.event_text})
+    snomed = terminology.snomed_finding(report.case.complication)
+    if snomed is not None:
+        coding.append(snomed.as_fhir())
+    if coding:
+        concept["coding"] = coding
     return concept
 
 
@@ -569,6 +601,11 @@ def adverse_event(report: AdverseEventReport) -> dict:
         },
         "recorder": {"display": f"{report.reporter_name}, {report.reporter_role}".strip(", ")},
         "suspectEntity": [
-            {"instance": {"reference": "#product", "display": f"{report.product_name} lot {report.lot_number}"}}
+            {
+                "instance": {
+                    "reference": "#product",
+                    "display": f"{report.product_name} lot {report.lot_number or 'not known'}",
+                }
+            }
         ],
     }

@@ -2,13 +2,16 @@
 
 The engine is not changed: a treatment record only adds risk-factor slugs to the patient's own
 answers (a non-HA filler is `non-ha-filler`; an unlicensed product is `unknown-product`), exactly
-as if the patient had ticked them, and the published knowledge base says what they do.
+as if the patient had ticked them, and the published knowledge base says what they do. The same
+holds for a record the patient reported themselves (a check-in asks before it assesses; the contact
+form comes after the result and changes nothing the patient was told).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from checkins.models import Checkin
 from procedures.questionnaire import SESSION_KEY, saved_answers
 from procedures.triage import Answers, Assessment, KnowledgeBase, UnknownProcedure, assess
 
@@ -17,11 +20,27 @@ from .models import TreatmentRecord
 
 
 def implied_risk_factors(treatment: TreatmentRecord) -> frozenset[str]:
-    """The risk-factor slugs a treatment record implies, from its product class and licence."""
+    """The risk-factor slugs a treatment record implies, from its product class and licence.
+
+    `unknown-product` is the knowledge base's "the product's name or origin is unknown, or it was
+    bought online": a product not licensed here, or one whose kind and name are both unknown. A
+    licence the patient does not know about implies nothing by itself (few patients know it)."""
     implied = set(vocabulary.PRODUCT_CLASS[treatment.product_class].risk_factors)
-    if not treatment.licensed:
+    if treatment.licensed is False:
+        implied.add(vocabulary.UNLICENSED_RISK_FACTOR)
+    if treatment.product_class == vocabulary.UNKNOWN_CLASS and not treatment.product_name.strip():
         implied.add(vocabulary.UNLICENSED_RISK_FACTOR)
     return frozenset(implied)
+
+
+def checkin_risk_factors(checkin: Checkin, kb: KnowledgeBase) -> frozenset[str]:
+    """The risk factors of every treatment record linked to this enrolment's check-ins (the
+    clinic's or the patient's own report), as slugs the release knows. One query."""
+    records = TreatmentRecord.objects.filter(links__checkin__enrolment_id=checkin.enrolment_id).only(
+        "product_class", "licensed", "product_name"
+    )
+    implied = frozenset().union(*(implied_risk_factors(record) for record in records))
+    return frozenset(slug for slug in implied if slug in kb.risk_factors)
 
 
 def answers_from_record(stored: dict, kb: KnowledgeBase) -> Answers | None:

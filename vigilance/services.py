@@ -1,7 +1,11 @@
-"""Writes: linking requests and check-ins to treatment records, recording and confirming cases,
-and prefilling adverse-event reports. Admin actions and forms call these, never the models."""
+"""Writes: linking requests and check-ins to treatment records, recording what a patient says was
+used, checking it, recording and confirming cases, and prefilling adverse-event reports. Admin
+actions, forms and the patient views call these, never the models."""
 
 from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +15,10 @@ from procedures.models import ContactRequest
 from procedures.selectors import published_knowledge_base
 
 from . import clusters, vocabulary
+from .forms import ReportedProduct
 from .models import AdverseEventReport, ClusterAlert, ComplicationCase, TreatmentLink, TreatmentRecord
+
+logger = logging.getLogger(__name__)
 
 
 def link_contact_request(treatment: TreatmentRecord, request: ContactRequest, user=None) -> TreatmentLink:
@@ -35,6 +42,95 @@ def link_checkin(treatment: TreatmentRecord, checkin: Checkin, user=None) -> Tre
     if checkin.contact_request_id:
         link_contact_request(treatment, checkin.contact_request, user)
     return link
+
+
+def _patient_record(reported: ReportedProduct, *, procedure: str, treated_on: date, area: str) -> TreatmentRecord:
+    kind = vocabulary.PATIENT_KIND.get(reported.kind)
+    return TreatmentRecord.objects.create(
+        source=TreatmentRecord.Source.PATIENT,
+        procedure=procedure,
+        # The day is what the patient said; the hour is not known (noon keeps the day in any zone).
+        performed_at=timezone.make_aware(datetime.combine(treated_on, time(12))),
+        area=area or "",
+        product_name=reported.name,
+        product_class=kind.product_class if kind else vocabulary.UNKNOWN_CLASS,
+        licensed=vocabulary.LICENCE_ANSWERS.get(reported.licence),
+        lot_number=reported.lot,
+        site=reported.place,
+    )
+
+
+def record_reported_product_for_request(request: ContactRequest, reported: ReportedProduct) -> TreatmentRecord | None:
+    """A patient named their product when asking to be contacted: kept as the patient's report
+    (unchecked) and linked to the request. It changes nothing the patient was told."""
+    if not reported:
+        return None
+    treatment = (request.answers or {}).get("treatment") or {}
+    days = int(treatment.get("days") or 0)
+    with transaction.atomic():
+        record = _patient_record(
+            reported,
+            procedure=treatment.get("procedure") or "",
+            treated_on=timezone.localdate(request.created_at) - timedelta(days=days),
+            area=treatment.get("area") or "",
+        )
+        link_contact_request(record, request)
+    return record
+
+
+def record_reported_product_safely(request: ContactRequest, reported: ReportedProduct) -> None:
+    """The same, for a request already stored: the clinic has the request, so a failure here is
+    logged (by number only, never what was typed) and not shown to the patient."""
+    try:
+        record_reported_product_for_request(request, reported)
+    except Exception:
+        logger.exception("Could not record the product named with contact request #%s", request.pk)
+
+
+def product_known_for_enrolment(enrolment_id: int) -> bool:
+    """Whether a treatment record (the clinic's or the patient's) is linked to any check-in of this
+    enrolment: then the check-in does not ask what was used again. One query."""
+    return TreatmentLink.objects.filter(checkin__enrolment_id=enrolment_id).exists()
+
+
+def record_reported_product_for_checkin(checkin: Checkin, reported: ReportedProduct) -> TreatmentRecord | None:
+    """A patient named their product at a check-in: kept as the patient's report (unchecked) and
+    linked to the check-in, unless a record is already linked to it (staff's is never replaced)."""
+    if not reported:
+        return None
+    with transaction.atomic():
+        if TreatmentLink.objects.filter(checkin=checkin).exists():
+            return None
+        enrolment = checkin.enrolment
+        record = _patient_record(reported, procedure=enrolment.procedure, treated_on=enrolment.treated_on, area="")
+        TreatmentLink.objects.create(treatment=record, checkin=checkin)
+    return record
+
+
+def link_checkin_queue_line(checkin: Checkin) -> None:
+    """A check-in that just put a line in the queue: the treatment linked to it, or to an earlier
+    check-in of the same enrolment (the product is asked once), is linked to that line too (its
+    case is recorded, as when staff link a check-in)."""
+    if not checkin.contact_request_id:
+        return
+    links = TreatmentLink.objects.select_related("treatment").filter(checkin__enrolment_id=checkin.enrolment_id)
+    link = links.order_by("-linked_at", "-pk").first()
+    if link is not None:
+        link_contact_request(link.treatment, checkin.contact_request)
+
+
+def check_patient_record(record: TreatmentRecord, user) -> ClusterAlert | None:
+    """Staff checked (and perhaps corrected) what the patient reported: from now on its cases count
+    for clusters, so they are counted. Returns an alert this raised or extended, if any."""
+    if not record.reported_by_patient or record.checked_at is not None:
+        return None
+    record.checked_by = user
+    record.checked_at = timezone.now()
+    record.save(update_fields=["checked_by", "checked_at"])
+    alert = None
+    for case in record.cases.select_related("treatment").order_by("noticed_on", "pk"):
+        alert = clusters.check_case(case) or alert
+    return alert
 
 
 def _reported_case(treatment: TreatmentRecord, request: ContactRequest) -> ComplicationCase | None:
@@ -82,15 +178,25 @@ def prefill_report(case: ComplicationCase, user, form: str = "medwatch_3500") ->
     if case.basis != ComplicationCase.Basis.CONFIRMED or case.ruled_out:
         raise ValueError("Only a complication confirmed by a clinician is reported.")
     treatment = case.treatment
+    if treatment.unchecked:
+        raise ValueError("The product is the patient's report: check it in its treatment record first.")
+    product_class = vocabulary.PRODUCT_CLASS[treatment.product_class]
+    if vocabulary.REPORT_FORM[form].devices_only and treatment.product_class == vocabulary.UNKNOWN_CLASS:
+        raise ValueError("The kind of product is not known: set it in the treatment record first.")
+    if vocabulary.REPORT_FORM[form].devices_only and not product_class.eu_mdr_device:
+        raise ValueError(
+            f"{product_class.label} is not a device under the EU MDR: report a medicine on the Yellow Card "
+            "or the national medicines form instead."
+        )
     kb = published_knowledge_base()
     complication = kb.complications.get(case.complication)
     procedure = kb.procedures.get(treatment.procedure)
     days_after = (case.noticed_on - timezone.localdate(treatment.performed_at)).days
-    product_class = vocabulary.PRODUCT_CLASS[treatment.product_class]
+    licence = {True: "", False: ", not licensed", None: ", licence not known"}[treatment.licensed]
     narrative = (
         f"{procedure.name.get('en') if procedure else treatment.procedure} on "
-        f"{treatment.performed_at:%Y-%m-%d} with {treatment.product_name} ({product_class.label}, lot "
-        f"{treatment.lot_number}{'' if treatment.licensed else ', not licensed'}). "
+        f"{treatment.performed_at:%Y-%m-%d} with {treatment.product_name or 'a product not named'} "
+        f"({product_class.label}, lot {treatment.lot_number or 'not known'}{licence}). "
         f"{complication.name.get('en') if complication else case.complication} noticed on {case.noticed_on:%Y-%m-%d}, "
         f"{days_after} days after treatment; confirmed by a clinician."
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from checkins.models import Checkin
 from procedures.models import ContactRequest
 
-from . import exports, vocabulary
+from . import exports, terminology, vocabulary
 from .models import AdverseEventReport
 
 FHIR_JSON = "application/fhir+json"
@@ -77,14 +77,18 @@ def report_fhir(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @staff_member_required
 def report_form(request: HttpRequest, pk: int) -> HttpResponse:
-    """An adverse-event report as a printable form laid out like MedWatch 3500 or the Yellow Card."""
+    """An adverse-event report as a printable form laid out like MedWatch 3500, the Yellow Card or
+    the EU device incident report (on the sections of the EU MIR form)."""
     report = exports.report_form(
         request.user, get_object_or_404(AdverseEventReport.objects.select_related("case"), pk=pk)
     )
+    product_class = vocabulary.PRODUCT_CLASS[report.product_class]
     context = {
         "report": report,
         "form": vocabulary.REPORT_FORM[report.form],
-        "product_class": vocabulary.PRODUCT_CLASS[report.product_class],
-        "is_device": vocabulary.PRODUCT_CLASS[report.product_class].fhir_resource == vocabulary.DEVICE,
+        "product_class": product_class,
+        "is_device": product_class.fhir_resource == vocabulary.DEVICE,
+        "eu_mdr_device": product_class.eu_mdr_device,
+        "imdrf_suggestion": terminology.imdrf_health_effect(report.case.complication),
     }
     return render(request, "vigilance/report_form.html", context)
