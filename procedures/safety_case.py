@@ -4,9 +4,11 @@ Written once, when the release is published, and frozen with it (KnowledgeBaseRe
 Markdown): the admin shows it and exports it as a file. It records
 
 1. the release: who published it, when, and the safety gate's measures;
-2. the changes: every row approved, who changed it and who approved it;
-3. weakened emergency and urgent signs and rules, with the written reason and the second reviewer;
-4. the stories the release changes, before and after;
+2. the changes: every row approved, who changed it and who approved it, and every test story
+   added, changed or removed since the previous release, who changed it and who approved it;
+3. everything weakened (emergency and urgent signs, rules, links and complications, risk-factor
+   effects, test stories' levels), with the written reason and the second reviewer;
+4. the stories whose answers the release changes, before and after;
 5. open hazards: stories that still fail (they failed before this release too), and weakenings
    published without a second reviewer when the two-person rule was switched off.
 """
@@ -69,13 +71,31 @@ def _story_kinds(story: StoryImpact) -> str:
     return ", ".join(name for name, applies in kinds.items() if applies) or "changed"
 
 
-def _changes(approvals: list[Approval], approver: Any) -> list[str]:
+def _changes(approvals: list[Approval], approver: Any, report: GateReport) -> list[str]:
     names = _names(user for a in approvals for user in a.made_by)
     rows = [
         [a.row._meta.verbose_name, a.row, ", ".join(sorted(names[u] for u in a.made_by)) or "—", _person(approver)]
         for a in approvals
     ]
-    return ["## 2. Changes", "", *_table(["kind", "row", "changed by", "approved by"], rows)]
+    stories = [
+        [
+            c.id,
+            c.kind,
+            c.procedure,
+            f"{c.gold_before or '—'} → {c.gold_after or '—'}",
+            ", ".join(c.changed_by_names) or "—",
+            _person(approver),
+        ]
+        for c in (report.impact.story_changes if report.impact else [])
+    ]
+    return [
+        "## 2. Changes",
+        "",
+        *_table(["kind", "row", "changed by", "approved by"], rows),
+        "### Test stories added, changed or removed since the previous release",
+        "",
+        *_table(["story", "what", "procedure", "gold level", "changed by", "approved by"], stories),
+    ]
 
 
 def _weakenings(report: GateReport) -> list[str]:
@@ -93,7 +113,7 @@ def _weakenings(report: GateReport) -> list[str]:
             [w.change, s.reason if s else "—", _person(s.written_by) if s else "—", _person(s and s.approved_by)]
         )
     return [
-        "## 3. Weakened emergency and urgent signs and rules",
+        "## 3. Weakened signs, rules, links, risk factors and test stories",
         "",
         *_table(["change", "reason", "by", "second reviewer"], rows),
     ]
@@ -139,7 +159,7 @@ def write_safety_case(release: KnowledgeBaseRelease, report: GateReport, approva
         f"{summary.get('emergencies', 0)} emergencies missed, under-triage {summary.get('under', 0)}%, "
         f"over-triage {summary.get('over', 0)}%, checked in {report.seconds:.2f} s.",
         "",
-        *_changes(approvals, release.published_by),
+        *_changes(approvals, release.published_by, report),
         *_weakenings(report),
         *_stories(report),
         *_hazards(report),

@@ -38,6 +38,7 @@ from .releases import release_candidate_data
 from .safety_case import write_safety_case
 from .selectors import latest_release
 from .stories import gate_stories
+from .story_review import stories_changed_by
 from .triage import LEVEL_RANK, KnowledgeBase
 from .vignette_audit import ConsensusThresholds, Miss, run_audit, run_consensus_audit
 
@@ -271,14 +272,20 @@ class Published:
 
 
 def _own_changes(approvals: list[Approval], user) -> list[str]:
-    """The two-person rule: nobody approves a change they made themselves (settings.TWO_PERSON_RULE)."""
+    """The two-person rule: nobody approves a change they made themselves, content or test stories
+    (settings.TWO_PERSON_RULE)."""
     if not settings.TWO_PERSON_RULE:
         return []
-    return [
+    refusals = [
         f"You changed {a.row._meta.verbose_name} '{a.row}' yourself: another clinical reviewer must publish it."
         for a in approvals
         if user.pk in a.made_by
     ]
+    if own := stories_changed_by(user):
+        refusals.append(
+            f"You changed the test stories {', '.join(own)} yourself: another clinical reviewer must publish."
+        )
+    return refusals
 
 
 def publish_content(rows: Iterable[models.Model], *, user, note: str = "") -> Published:

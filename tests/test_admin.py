@@ -2,6 +2,8 @@
 drafts with history, a previous version can be restored, and validation speaks plainly."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from procedures.models import (
@@ -15,6 +17,7 @@ from procedures.models import (
     ProcedureComplication,
     RiskFactor,
     Source,
+    StaffNotification,
     Symptom,
     Vignette,
     WarningSign,
@@ -117,6 +120,7 @@ LIST_QUERIES = {
     KnowledgeBaseRelease: BASE,  # the large frozen data and safety case are deferred
     Vignette: BASE + 1,  # rows joined with their procedure; + procedures that have stories
     WeakeningSignOff: BASE,  # rows joined with who wrote and who approved
+    StaffNotification: BASE,  # the mail outbox
     ContactRequest: BASE
     + 3,  # rows annotated with level rank; + the date hierarchy's range and its dates; + failing emails
 }
@@ -349,3 +353,42 @@ def test_a_contact_request_shows_the_patients_answers_as_words_not_slugs(reviewe
 def test_the_review_page_links_the_staff_preview(reviewer_client):
     page = reviewer_client.get(reverse("admin:procedures_review"))
     assert reverse("procedures:staff-preview").encode() in page.content
+
+
+@pytest.fixture
+def everything_loaded(db, reviewer):
+    """The whole knowledge base (loaded for the session), every test story of the suites, and rows
+    in the lists the knowledge base leaves empty: sign-offs (with their two people), staff emails
+    and contact requests. 50 rows a page (100 for vocabulary and stories), so an N+1 shows."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("load_vignettes", verbosity=0)
+    other = staff_user("Clinical reviewer", username="sam")
+    for i in range(3):
+        WeakeningSignOff.objects.create(
+            change=f"warning_sign x/y{i}: emergency → soon", reason="r", written_by=reviewer, approved_by=other
+        )
+        StaffNotification.objects.create(
+            contact_request=ContactRequestFactory(), subject="s", body="b", next_attempt_at=timezone.now()
+        )
+    assert Vignette.objects.count() > 1000
+
+
+@pytest.mark.django_db
+def test_list_pages_cost_the_same_with_everything_loaded(reviewer_client, everything_loaded):
+    """The numbers of LIST_QUERIES hold with every row of the real content on the page, on any page,
+    searched or sorted (measured: Symptom, Area, Source, releases, sign-offs, staff emails 6;
+    procedures, effects, links, complications, signs, rules, risk factors, stories 7; contact
+    requests 9). One test for every list, as loading every story takes seconds."""
+    wrong = []
+    for model, expected in LIST_QUERIES.items():
+        for params in ({}, {"p": "2"}, {"q": "a"}, {"o": "-1"}):
+            with CaptureQueriesContext(connection) as queries:
+                response = reviewer_client.get(url(model, "changelist"), params)
+            assert response.status_code == 200, (model, params)
+            assert response.context["cl"].result_list or model is KnowledgeBaseRelease, (model, params, "no rows")
+            if len(queries) != expected:
+                sql = "\n    ".join(q["sql"][:160] for q in queries.captured_queries)
+                wrong.append(f"{model.__name__} {params}: {len(queries)} queries, not {expected}:\n    {sql}")
+    assert not wrong, "\n".join(wrong)

@@ -8,43 +8,21 @@ Skipped on SQLite (one process, and its file lock serializes writers anyway).
 
 from __future__ import annotations
 
-import threading
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from procedures.models import Complication, ContentStatus, KnowledgeBaseRelease
 from procedures.services import publish_content
+from tests.concurrency_support import at_once
 from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL and two connections"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _at_once(*jobs):
-    """Run each job in its own thread (its own database connection), started together."""
-    start, errors, results = threading.Barrier(len(jobs)), [], [None] * len(jobs)
-
-    def run(index, job):
-        start.wait()
-        try:
-            results[index] = job()
-        except BaseException as error:  # reported below, with the job that raised it
-            errors.append((index, repr(error)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
 
 
 def _load() -> str:
@@ -55,7 +33,7 @@ def _load() -> str:
 
 def test_two_loads_on_an_empty_database_both_end_well_with_one_release():
     call_command("flush", interactive=False, verbosity=0)  # a database with no knowledge base at all
-    outputs = _at_once(_load, _load)
+    outputs = at_once(_load, _load)
     assert sum("published as release" in out for out in outputs) == 1
     assert sum("already current" in out for out in outputs) == 1
     assert KnowledgeBaseRelease.objects.count() == 1
@@ -71,7 +49,7 @@ def test_two_reviewers_publishing_at_once_lose_no_change(round_):
         complication.summary = f"{complication.summary} Changed by the {words} reviewer, round {round_}."
         complication.status = ContentStatus.IN_REVIEW
         complication.save()
-    _at_once(
+    at_once(
         lambda: publish_content([Complication.objects.get(pk=first.pk)], user=reviewer_a),
         lambda: publish_content([Complication.objects.get(pk=second.pk)], user=reviewer_b),
     )

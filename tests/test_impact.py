@@ -1,8 +1,9 @@
-"""The release impact diff lists exactly the stories whose answers change, sorted by kind."""
+"""The release impact diff lists exactly the stories whose answers change, sorted by kind, and
+what the candidate weakens (risk-factor effects included)."""
 
 import pytest
 
-from procedures.impact import Answer, StoryImpact, answer, release_impact
+from procedures.impact import Answer, StoryImpact, answer, release_impact, weakenings
 from procedures.models import WarningSign
 from procedures.releases import release_candidate_data
 from procedures.stories import gate_stories
@@ -41,3 +42,52 @@ def test_the_impact_diff_lists_exactly_the_stories_whose_answers_changed():
     assert {s.id for s in impact.newly_under_triaged} <= expected
     assert impact.newly_under_triaged
     assert any(w.change.startswith("warning_sign vascular-occlusion/") for w in impact.weakenings)
+
+
+# --- Risk factors' effects (no database) ------------------------------------------------------------
+
+
+def _risk_data(**effect) -> dict:
+    base = {"slug": "e", "complications": ["sepsis", "cellulitis"], "procedures": [], "raise_steps": 0, "floor": ""}
+    return {"risk_factors": [{"slug": "diabetes", "effects": [{**base, **effect}]}]}
+
+
+def _changes(before: dict, after: dict) -> list[str]:
+    return [w.change for w in weakenings(before, after)]
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ({"floor": "emergency"}, {"floor": "urgent"}, ["risk_effect diabetes/e: floor emergency → floor urgent"]),
+        ({"floor": "urgent"}, {"floor": ""}, ["risk_effect diabetes/e: floor urgent → floor none"]),
+        ({"raise_steps": 2}, {"raise_steps": 1}, ["risk_effect diabetes/e: raise 2 → raise 1"]),
+        (
+            {"floor": "urgent"},
+            {"floor": "urgent", "procedures": ["dermal-filler"]},
+            ["risk_effect diabetes/e: floor urgent → narrowed"],
+        ),
+        (
+            {"raise_steps": 1},
+            {"raise_steps": 1, "complications": ["sepsis"]},
+            ["risk_effect diabetes/e: raise 1 → narrowed"],
+        ),
+        (
+            {"route_fallback": "Go to the emergency department."},
+            {"route_fallback": ""},
+            ["risk_effect diabetes/e: fallback words → removed"],
+        ),
+        ({"floor": "urgent"}, {"floor": "emergency"}, []),  # stronger
+        ({"raise_steps": 1, "procedures": ["a"]}, {"raise_steps": 1, "procedures": []}, []),  # every procedure now
+        ({"floor": "soon"}, {"floor": ""}, []),  # not an urgent or emergency floor
+        ({"floor": "urgent", "raise_steps": 1}, {"floor": "urgent", "raise_steps": 1}, []),  # unchanged
+    ],
+)
+def test_weakened_risk_factor_effects_without_a_database(before, after, expected):
+    assert _changes(_risk_data(**before), _risk_data(**after)) == expected
+
+
+def test_a_removed_risk_factor_removes_its_strong_effects():
+    before = _risk_data(floor="urgent", raise_steps=1)
+    assert _changes(before, {"risk_factors": []}) == ["risk_effect diabetes/e: floor urgent, raise 1 → removed"]
+    assert _changes(_risk_data(evidence_weight=0.3), {"risk_factors": []}) == []  # only made a cause likelier

@@ -1,9 +1,11 @@
-"""The two-person rule: a demoted emergency sign needs a written reason and a second clinical
-reviewer, and nobody publishes a change they made themselves (unless the unsafe setting is off)."""
+"""The two-person rule: a demoted emergency sign, or a risk factor's lowered emergency floor, needs
+a written reason and a second clinical reviewer, and nobody publishes a change they made
+themselves (unless the unsafe setting is off)."""
 
 import pytest
+from django.urls import reverse
 
-from procedures.models import ContentStatus, WarningSign, WeakeningSignOff
+from procedures.models import ContentStatus, RiskFactorEffect, WarningSign, WeakeningSignOff
 from procedures.services import PublishRefused, publish_content, submit_for_review
 from tests.factories import staff_user
 
@@ -78,3 +80,64 @@ def test_the_unsafe_setting_switches_the_rule_off(people, settings):
     settings.TWO_PERSON_RULE = False
     sign = _demote_tight_throat(people["editor"])
     assert publish_content([sign], user=people["editor"]).release is not None
+
+
+# --- Risk factors: their effects decide levels too (contract 1.1, brief 8.2) ------------------------
+
+FLOOR_LOWERED = "risk_effect unknown-product/toxin-spread-at-least-emergency: floor emergency → floor urgent"
+
+
+def _lower_toxin_floor(editor) -> RiskFactorEffect:
+    """Botulism after an unknown product stops being an emergency by itself (brief 8.2 says any
+    spread sign is botulism until shown otherwise)."""
+    effect = RiskFactorEffect.objects.get(risk_factor__slug="unknown-product", slug="toxin-spread-at-least-emergency")
+    effect.floor = "urgent"
+    effect.status = ContentStatus.DRAFT
+    effect._history_user = editor
+    effect.save()
+    submit_for_review([effect], user=editor)
+    return effect
+
+
+@pytest.mark.django_db
+def test_a_lowered_emergency_floor_of_a_risk_factor_needs_a_reason_and_a_second_reviewer(people, client):
+    effect = _lower_toxin_floor(people["editor"])
+    with pytest.raises(PublishRefused) as refused:
+        publish_content([effect], user=people["rosa"])
+    assert any(FLOOR_LOWERED in p for p in refused.value.report.problems), refused.value.report.problems
+
+    client.force_login(people["rosa"])  # the review page lists it, with where to write the reason
+    page = client.get(reverse("admin:procedures_review"))
+    rows = {w.change: (sign_off, url) for w, sign_off, url in page.context["weakening_rows"]}
+    assert rows[FLOOR_LOWERED][0] is None
+    form = client.get(rows[FLOOR_LOWERED][1])
+    assert form.context["adminform"].form["change"].value() == FLOOR_LOWERED
+
+    sign_off = WeakeningSignOff.objects.create(
+        change=FLOOR_LOWERED,
+        reason="Only with a spread sign, which is an emergency sign itself.",
+        written_by=people["rosa"],
+    )
+    effect.refresh_from_db()
+    with pytest.raises(PublishRefused):  # a reason without a second reviewer is not enough
+        publish_content([effect], user=people["rosa"])
+    sign_off.approved_by = people["sam"]
+    sign_off.save()
+    effect.refresh_from_db()
+    published = publish_content([effect], user=people["rosa"])
+    assert published.release is not None, published.report.problems
+    case = published.release.safety_case
+    assert FLOOR_LOWERED in case and "which is an emergency sign itself" in case and "| sam |" in case
+
+
+@pytest.mark.django_db
+def test_an_unchanged_or_stronger_risk_factor_effect_is_not_flagged(people):
+    effect = RiskFactorEffect.objects.get(risk_factor__slug="unknown-product", slug="toxin-spread-at-least-emergency")
+    effect.evidence_weight = 0.4  # lists the complication more readily: not a weakening
+    effect.status = ContentStatus.DRAFT
+    effect._history_user = people["editor"]
+    effect.save()
+    submit_for_review([effect], user=people["editor"])
+    published = publish_content([effect], user=people["rosa"])
+    assert published.release is not None, published.report.problems
+    assert not [w for w in published.report.impact.weakenings if w.table == "risk_effect"]

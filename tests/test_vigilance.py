@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from fhir.resources.R4B.adverseevent import AdverseEvent
@@ -26,6 +26,7 @@ from checkins.models import Checkin, Enrolment
 from procedures.models import ContactRequest, StaffNotification
 from procedures.readability import TARGET_READING_AGE, reading_age
 from procedures.triage import Answers, assess
+from tests.concurrency_support import at_once
 from tests.factories import ContactRequestFactory, staff_user
 from tests.session_support import store_in_session
 from vigilance import clusters, fhir, services, vocabulary
@@ -951,29 +952,6 @@ def test_a_count_that_loses_the_race_joins_the_alert_raised_first(monkeypatch):
     assert StaffNotification.objects.count() == 1  # the refused alert's email went with it
 
 
-def _at_once(*jobs):
-    """Run each job in its own thread (its own database connection), started together (as
-    tests/test_concurrency.py does)."""
-    start, errors, results = threading.Barrier(len(jobs)), [], [None] * len(jobs)
-
-    def run(index, job):
-        start.wait()
-        try:
-            results[index] = job()
-        except BaseException as error:  # reported below, with the job that raised it
-            errors.append((index, repr(error)))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    return results
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL and two connections")
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("round_", [1, 2, 3])
@@ -997,7 +975,7 @@ def test_two_cases_confirmed_at_once_in_two_processes_raise_one_alert(monkeypatc
         case = ComplicationCase(treatment=record, complication=INFECTION, urgency="urgent", noticed_on=day)
         return services.confirm_case(case, None)
 
-    results = _at_once(
+    results = at_once(
         lambda: confirm(records[0], DAY + timedelta(days=2)), lambda: confirm(records[1], DAY + timedelta(days=3))
     )
     alert = ClusterAlert.objects.get()

@@ -2,7 +2,8 @@
 
 Every save by staff makes the row a draft again (see releases.ReviewedContentAdmin); "Submit for
 review" and "Publish" move it on. History (django-simple-history) records every change with its
-user; a previous version can be restored from the history page (the restored row is a draft again).
+user; a previous version can be restored from the history page, with the rows edited on its page
+(procedures/restore.py; every row put back is a draft again).
 Symptoms, areas and sources (the shared vocabulary) are edited with review too.
 Text in the languages other than English is edited field by field, one collapsed fieldset per
 language, generated from the schema and settings.LANGUAGES (see translations.py).
@@ -170,7 +171,16 @@ class ProcedureAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
 
     @admin.display(description=_("brand names"))
     def brand_names(self, obj: Procedure) -> str:
-        return ", ".join(obj.alias_list) or "—"
+        """The first names, up to about 60 characters, and how many more (the list fits the screen)."""
+        names = obj.alias_list
+        shown: list[str] = []
+        for name in names:
+            if shown and len(", ".join([*shown, name])) > 60:
+                break
+            shown.append(name)
+        more = len(names) - len(shown)
+        listed = ", ".join(shown) or "—"
+        return _("%(names)s and %(n)d more") % {"names": listed, "n": more} if more else listed
 
     @admin.display(description=_("expected effects"), ordering="n_effects")
     def effects(self, obj: Procedure) -> int:
@@ -210,16 +220,10 @@ class ExpectedEffectAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
 @admin.register(ProcedureComplication)
 class ProcedureComplicationAdmin(TranslationsAdminMixin, ReviewedContentAdmin):
     form = locked("procedure", "complication")
-    list_display = (
-        "__str__",
-        "procedure",
-        "complication",
-        "onset",
-        "frequency_band",
-        "evidence_grade",
-        "urgency",
-        status_column,
-    )
+    # No "procedure → complication" column repeating the next two, and the level before the
+    # details: the list fits a 1280-pixel screen (tests/browser/test_admin_layout_browser.py).
+    list_display = ("complication", "procedure", "urgency", "onset", "frequency_band", "evidence_grade", status_column)
+    list_display_links = ("complication",)
     list_filter = ("status", "urgency", "evidence_grade", "frequency_band", "procedure")
     list_select_related = ("procedure", "complication")
     search_fields = (

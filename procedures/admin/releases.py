@@ -10,14 +10,16 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .. import restore
 from ..models import ContentStatus, KnowledgeBaseRelease
 from ..services import PublishRefused, mark_draft, publish_content, submit_for_review
 from .review import refused_page, review_page, safety_case_page
@@ -43,7 +45,37 @@ class ReviewedInlineMixin:
         return request.user.has_perm("procedures.publish_content") and super().has_delete_permission(request, obj)
 
 
-class ReviewedContentAdmin(SimpleHistoryAdmin):
+class RestoresVersionsMixin:
+    """The history page's "Revert" shows and restores a version's many-to-many relations too
+    (simple-history fills the form from the row as it is now), inside one transaction."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        version = restore.version_of(obj)
+        if version is None:
+            return form
+        then = restore.many_to_many_at(version)
+
+        class VersionForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                for name, ids in then.items():
+                    if name in self.fields:
+                        self.initial[name] = sorted(ids)
+
+        VersionForm.__name__ = form.__name__
+        return VersionForm
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except restore.RestoreRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+
+class ReviewedContentAdmin(RestoresVersionsMixin, SimpleHistoryAdmin):
     """Editing makes a row a draft; submit and publish are actions; restoring is from history."""
 
     readonly_fields = REVIEW_FIELDS
@@ -52,11 +84,25 @@ class ReviewedContentAdmin(SimpleHistoryAdmin):
     review_fieldset = (_("Review"), {"fields": REVIEW_FIELDS})
 
     def save_model(self, request, obj, form, change):
-        # A restore from the history page changes the row even though its form looks unchanged.
-        restoring = request.resolver_match is not None and request.resolver_match.url_name.endswith("_simple_history")
-        if not change or form.has_changed() or restoring:
+        # A version restored from the history page changes the row even when its form looks
+        # unchanged, and brings back the rows edited on its page with it (procedures/restore.py).
+        version = restore.version_of(obj)
+        if not change or form.has_changed() or version is not None:
             mark_draft(obj)
+        if version is not None:
+            obj._change_reason = restore.reason(version)
         super().save_model(request, obj, form, change)
+        if version is not None:
+            plan = restore.restore_parts(
+                obj, version, user=request.user, may_remove=self.has_publish_permission(request), keep=form.fields
+            )
+            if plan.changes or plan.removals:
+                self.message_user(
+                    request,
+                    _("Its lists as they were with this version: %(back)d row(s) put back, %(gone)d removed.")
+                    % {"back": len(plan.changes), "gone": len(plan.removals)},
+                    messages.INFO,
+                )
 
     def save_formset(self, request, form, formset, change):
         for inline_form in formset.forms:

@@ -1,10 +1,14 @@
 """Review pages for clinical reviewers: what waits for review, what the next release would
-change (the impact diff), approving and publishing it, and each release's safety case.
+change (the impact diff, the weakenings and their sign-offs, the test stories edited since the
+latest release), approving and publishing it, and each release's safety case.
 
-Thin views over services: `review_candidate()` and `publish_content()` hold the logic.
+Thin views over services: `review_candidate()` and `publish_content()` hold the logic;
+procedures/story_review.py says which stories changed and who changed them.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -14,15 +18,19 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..impact import Impact
-from ..models import KnowledgeBaseRelease
+from ..impact import Impact, Weakening
+from ..models import KnowledgeBaseRelease, WeakeningSignOff
 from ..services import PublishRefused, publish_content, review_candidate, rows_in_review
+from ..story_review import ADDED, CHANGED, REMOVED
+
+STORY_CHANGE_LABELS = {ADDED: _("added"), CHANGED: _("changed"), REMOVED: _("removed")}
 
 
 def impact_context(impact: Impact | None) -> dict:
-    """The impact diff's groups, in the order a reviewer reads them: the dangerous change first."""
+    """The impact diff's groups, in the order a reviewer reads them: the dangerous change first;
+    each weakening with its sign-off; the test stories edited since the latest release."""
     if impact is None:
-        return {"impact": None, "impact_groups": []}
+        return {"impact": None, "impact_groups": [], "weakening_rows": [], "story_rows": []}
     return {
         "impact": impact,
         "impact_groups": [
@@ -32,7 +40,24 @@ def impact_context(impact: Impact | None) -> dict:
             (_("New failures"), impact.new_failures),
             (_("Failures that already existed"), impact.existing_failures),
         ],
+        "weakening_rows": weakening_rows(impact.weakenings),
+        "story_rows": [
+            (change, STORY_CHANGE_LABELS[change.kind], change.weakening is not None) for change in impact.story_changes
+        ],
     }
+
+
+def weakening_rows(weakenings: list[Weakening]) -> list[tuple[Weakening, WeakeningSignOff | None, str]]:
+    """Each weakening, its sign-off if one is written (one query), and where to write one (the
+    sign-off's form with the change filled in, so it names exactly this weakening)."""
+    sign_offs = {
+        s.change: s
+        for s in WeakeningSignOff.objects.filter(change__in=[w.change for w in weakenings]).select_related(
+            "written_by", "approved_by"
+        )
+    }
+    add = reverse("admin:procedures_weakeningsignoff_add")
+    return [(w, sign_offs.get(w.change), f"{add}?{urlencode({'change': w.change})}") for w in weakenings]
 
 
 def refused_page(request: HttpRequest, refused: PublishRefused, opts) -> TemplateResponse:

@@ -1,8 +1,12 @@
-"""Admin for coverage as content: test stories (vignettes) and sign-offs for weakened signs.
+"""Admin for coverage as content: test stories (vignettes) and sign-offs for weakened content.
 
 Stories are edited beside the knowledge base and count in the publish gate as soon as they are
-saved (procedures/coverage.py). A sign-off is written by one person and approved by another
-clinical reviewer: the two-person rule for weakening an emergency or urgent sign or rule.
+saved (procedures/coverage.py); the next release's review lists every story changed since the
+latest release, with who changed it, and a lowered or removed emergency or urgent story is a
+weakening (procedures/story_review.py). A sign-off is written by one person and approved by
+another clinical reviewer: the two-person rule for weakening an emergency or urgent sign, rule,
+link, risk factor or story. The review page links each weakening to the form for its sign-off,
+with its `change` filled in.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Vignette, WeakeningSignOff
+from .releases import RestoresVersionsMixin
 
 
 @admin.register(Vignette)
-class VignetteAdmin(SimpleHistoryAdmin):
+class VignetteAdmin(RestoresVersionsMixin, SimpleHistoryAdmin):
     list_display = ("slug", "procedure", "gold_level", "short_story", "author")
     list_filter = ("gold_level", ("procedure", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("procedure",)
