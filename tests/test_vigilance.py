@@ -566,6 +566,8 @@ def test_a_contact_request_without_the_product_block_records_no_product(client):
 @pytest.mark.django_db
 def test_wrong_product_answers_come_back_with_clear_errors_and_nothing_lost(client):
     store_in_session(client, check=FILLER)
+    blank = client.get(RESULT).content.decode()
+    assert '<details class="product-report-toggle mb-3">' in blank  # folded: sending is the one action
     typed = {**DETAILS, "product_name": "Juvéderm", "product_lot": "L" * 61, "product_kind": "glitter"}
     response = client.post(CONTACT, {**typed, "product_licensed": "dont_know"})
     assert response.status_code == 302 and response.url == RESULT + "#contact"
@@ -576,6 +578,7 @@ def test_wrong_product_answers_come_back_with_clear_errors_and_nothing_lost(clie
     assert 'value="Juvéderm"' in page and f'value="{"L" * 61}"' in page and 'value="Alice"' in page
     assert 'aria-invalid="true" aria-describedby="id_product_lot-hint id_product_lot-error"' in page
     assert 'id="id_product_lot-error"' in page
+    assert '<details class="product-report-toggle mb-3" open>' in page  # unfolded to show what is wrong
     assert 'value="dont_know" id="id_product_licensed_2" checked' in page  # the valid answer stays ticked
     fixed = client.post(CONTACT, {**typed, "product_lot": "L-77", "product_kind": "ha_filler"})
     assert fixed.status_code == 302 and fixed.url == reverse("procedures:contact-sent")

@@ -78,6 +78,11 @@ class ReportedProductForm(forms.Form):
         return [self[name] for name in PRODUCT_FIELDS]
 
     @property
+    def product_block_open(self) -> bool:
+        """Whether a folded block must show itself: something in it was typed or is wrong."""
+        return any(field.errors or field.value() for field in self.product_fields)
+
+    @property
     def other_fields(self) -> list:
         """The bound fields of the form this block is part of, without the block."""
         return [field for field in self if field.name not in PRODUCT_FIELDS]
