@@ -142,7 +142,7 @@ def answer(request: HttpRequest) -> HttpResponse:
     form = NewOrWorseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if ask_product:
-            vigilance.record_reported_product_for_checkin(checkin, form.reported_product())
+            vigilance.record_reported_product_safely(checkin, form.reported_product())
         if form.cleaned_data["answer"] == Checkin.Answer.NEW_OR_WORSE:
             return redirect("checkins:emergency")
         services.record_nothing_new(checkin)

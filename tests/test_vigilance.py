@@ -764,6 +764,21 @@ def test_a_check_in_asks_what_was_used_only_until_it_is_known(client, kb):
 
 
 @pytest.mark.django_db
+def test_a_failure_to_record_the_product_never_stops_the_check_in_answer(client, monkeypatch, caplog):
+    checkin = _open_checkin(client, _enrolment())
+
+    def broken(*args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "record_reported_product_for_checkin", broken)
+    response = client.post(reverse("checkins:answer"), {"answer": "nothing_new", "product_lot": "RX-2291"})
+
+    assert response.status_code == 200 and "Good to hear that nothing is new or worse." in response.content.decode()
+    assert Checkin.objects.get(pk=checkin.pk).answer == Checkin.Answer.NOTHING_NEW
+    assert f"check-in #{checkin.pk}" in caplog.text and "RX-2291" not in caplog.text
+
+
+@pytest.mark.django_db
 def test_a_check_in_keeps_the_product_answers_when_the_question_is_missed(client):
     _open_checkin(client, _enrolment())
     response = client.post(reverse("checkins:answer"), {"product_name": "Belotero", "product_lot": "x" * 61})

@@ -78,13 +78,15 @@ def record_reported_product_for_request(request: ContactRequest, reported: Repor
     return record
 
 
-def record_reported_product_safely(request: ContactRequest, reported: ReportedProduct) -> None:
-    """The same, for a request already stored: the clinic has the request, so a failure here is
-    logged (by number only, never what was typed) and not shown to the patient."""
+def record_reported_product_safely(owner: ContactRequest | Checkin, reported: ReportedProduct) -> None:
+    """What a patient named, for a contact request or a check-in. The product is optional and the
+    patient's request or answer is what matters, so a failure here is logged (by number only,
+    never what was typed) and never stops the patient."""
+    record = record_reported_product_for_checkin if isinstance(owner, Checkin) else record_reported_product_for_request
     try:
-        record_reported_product_for_request(request, reported)
+        record(owner, reported)
     except Exception:
-        logger.exception("Could not record the product named with contact request #%s", request.pk)
+        logger.exception("Could not record the product named with %s #%s", owner._meta.verbose_name, owner.pk)
 
 
 def product_known_for_enrolment(enrolment_id: int) -> bool:
