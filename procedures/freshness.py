@@ -32,7 +32,7 @@ import threading
 import time
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import DatabaseError, close_old_connections
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +87,6 @@ def check_now() -> None:
 
 
 def _watch(stop: threading.Event, period: float) -> None:
-    try:
-        _watch_until(stop, period)
-    finally:
-        connections.close_all()  # a stopped watcher leaves no connection behind (this thread's own)
-
-
-def _watch_until(stop: threading.Event, period: float) -> None:
     unreachable_since: float | None = None
     while not stop.wait(period):
         try:
